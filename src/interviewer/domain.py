@@ -1,0 +1,362 @@
+"""Domain models: roles, qualities, questions, interview config, transcript, grades and reports."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+
+class Role(StrEnum):
+    """The three kinds of AI PM role a candidate can aim at."""
+
+    BUILDER = "builder"
+    INTEGRATOR = "integrator"
+    ORCHESTRATOR = "orchestrator"
+
+
+ROLE_TITLES: dict[Role, str] = {
+    Role.BUILDER: "AI product builder",
+    Role.INTEGRATOR: "AI feature integrator",
+    Role.ORCHESTRATOR: "Agent-workflow orchestrator",
+}
+
+ROLE_DESCRIPTIONS: dict[Role, str] = {
+    Role.BUILDER: "Owns a product whose core is the model: fine-tuning, evals, agent systems. Lives near research.",
+    Role.INTEGRATOR: "Adds AI features to an existing product and designs around the model's limits.",
+    Role.ORCHESTRATOR: "Runs a team whose own workflow is done by AI agents: directs and checks their work.",
+}
+
+
+class Background(StrEnum):
+    """Where the candidate is coming from; the interviewer adapts its probes to it."""
+
+    ENGINEER = "engineer"
+    PRODUCT_MANAGER = "product_manager"
+    OTHER = "other"
+
+
+BACKGROUND_TITLES: dict[Background, str] = {
+    Background.ENGINEER: "Engineer moving into product",
+    Background.PRODUCT_MANAGER: "Product manager new to AI",
+    Background.OTHER: "Other background",
+}
+
+
+class QualityId(StrEnum):
+    """Stable ids of the ten qualities the interview probes."""
+
+    CALIBRATED_SKEPTICISM = "calibrated_skepticism"
+    PROBABILISTIC_THINKING = "probabilistic_thinking"
+    LIMITATION_COMMUNICATION = "limitation_communication"
+    PROMPTING_AS_THINKING = "prompting_as_thinking"
+    TECHNICAL_CURIOSITY = "technical_curiosity"
+    USER_EMPATHY = "user_empathy"
+    STAKEHOLDER_COMMUNICATION = "stakeholder_communication"
+    PRIORITIZATION = "prioritization"
+    SAYING_NO = "saying_no"
+    PRODUCT_ALTITUDE = "product_altitude"
+
+
+class Format(StrEnum):
+    """Interview formats a question can take."""
+
+    BEHAVIOURAL = "behavioural"
+    PRODUCT_SENSE = "product_sense"
+    JUDGEMENT = "judgement"
+    STAKEHOLDER_ROLEPLAY = "stakeholder_roleplay"
+    TECHNICAL_DEPTH = "technical_depth"
+    REFLECTION = "reflection"
+
+
+class Difficulty(StrEnum):
+    """How hard a question is; the config's difficulty filters the bank."""
+
+    FOUNDATIONAL = "foundational"
+    STANDARD = "standard"
+    STRETCH = "stretch"
+
+
+class Mode(StrEnum):
+    """Coach mode gives feedback after each answer; interview mode only at the end."""
+
+    COACH = "coach"
+    INTERVIEW = "interview"
+
+
+class Persona(StrEnum):
+    """The interviewer's manner."""
+
+    FRIENDLY = "friendly"
+    NEUTRAL = "neutral"
+    TOUGH = "tough"
+
+
+Score = Literal[1, 2, 3, 4]
+
+
+class Signal(BaseModel):
+    """A heuristic signal: regular expressions that, matched in a sentence, show a rubric indicator."""
+
+    model_config = ConfigDict(frozen=True)
+
+    label: str
+    """What the signal shows, in plain words (shown to the candidate as the heuristic's reason)."""
+    patterns: list[str]
+    """Case-insensitive Python regular expressions, matched against one sentence at a time."""
+
+
+class Heuristic(BaseModel):
+    """Indicators the offline grader looks for, grouped by the rubric level they support."""
+
+    model_config = ConfigDict(frozen=True)
+
+    red_flags: list[Signal] = Field(default_factory=list)
+    basic: list[Signal] = Field(default_factory=list)
+    solid: list[Signal] = Field(default_factory=list)
+    advanced: list[Signal] = Field(default_factory=list)
+
+
+class Quality(BaseModel):
+    """One quality the rubric scores from 1 to 4."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: QualityId
+    name: str
+    summary: str
+    levels: dict[int, str]
+    """Level (1-4) to the description of an answer at that level."""
+    heuristic: Heuristic = Field(default_factory=Heuristic)
+
+    @field_validator("levels")
+    @classmethod
+    def _four_levels(cls, levels: dict[int, str]) -> dict[int, str]:
+        if sorted(levels) != [1, 2, 3, 4]:
+            raise ValueError(f"levels must be exactly 1, 2, 3 and 4, got {sorted(levels)}")
+        return levels
+
+
+class FollowUp(BaseModel):
+    """A probe the interviewer can ask when an answer misses something."""
+
+    model_config = ConfigDict(frozen=True)
+
+    probe: str
+    """The follow-up question as the interviewer would ask it."""
+    looks_for: str
+    """The gap it targets, in a few words (private to the interviewer)."""
+    patterns: list[str] = Field(default_factory=list)
+    """Regexes that, if any matches the answer, show the gap is already covered."""
+
+
+class Question(BaseModel):
+    """A question in the bank."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    text: str
+    format: Format
+    roles: list[Role]
+    qualities: list[QualityId]
+    """Qualities the question probes, the primary one first."""
+    difficulty: Difficulty = Difficulty.STANDARD
+    follow_ups: list[FollowUp] = Field(default_factory=list)
+    strong_answer: list[str] = Field(default_factory=list)
+    """What a strong answer contains, one point an item."""
+    persona: str | None = None
+    """For role-play: who the interviewer plays."""
+
+    @property
+    def primary_quality(self) -> QualityId:
+        """The quality the question mainly probes."""
+        return self.qualities[0]
+
+
+class InterviewConfig(BaseModel):
+    """Everything the candidate chooses before the interview starts."""
+
+    role: Role = Role.INTEGRATOR
+    background: Background = Background.PRODUCT_MANAGER
+    focus: list[QualityId] = Field(default_factory=list)
+    """Qualities to concentrate on; empty means a balanced mix."""
+    num_questions: int = Field(default=5, ge=3, le=10)
+    difficulty: Difficulty = Difficulty.STANDARD
+    persona: Persona = Persona.NEUTRAL
+    mode: Mode = Mode.INTERVIEW
+    template_set: str = "default"
+    """Name or directory of the template set."""
+    max_follow_ups: int = Field(default=1, ge=0, le=3)
+    """Follow-ups per question at most."""
+    seed: int | None = None
+    """Makes question selection repeatable."""
+
+
+class Speaker(StrEnum):
+    """Who said a turn."""
+
+    INTERVIEWER = "interviewer"
+    CANDIDATE = "candidate"
+
+
+class TurnKind(StrEnum):
+    """What a turn is within the interview."""
+
+    QUESTION = "question"
+    FOLLOW_UP = "follow_up"
+    ANSWER = "answer"
+    FEEDBACK = "feedback"
+    CLOSING = "closing"
+    SKIPPED = "skipped"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Turn(BaseModel):
+    """One message in the transcript."""
+
+    speaker: Speaker
+    kind: TurnKind
+    text: str
+    question_id: str | None = None
+    notes: str | None = None
+    """The interviewer's private notes; never shown to the candidate."""
+    at: datetime = Field(default_factory=_now)
+
+
+class Transcript(BaseModel):
+    """The ordered turns of one interview."""
+
+    turns: list[Turn] = Field(default_factory=list)
+
+    def answers_to(self, question_id: str) -> list[str]:
+        """The candidate's answers (first answer and follow-up answers) to one question."""
+        return [
+            t.text
+            for t in self.turns
+            if t.speaker is Speaker.CANDIDATE and t.kind is TurnKind.ANSWER and t.question_id == question_id
+        ]
+
+    def candidate_text(self) -> str:
+        """Everything the candidate said, for grounding checks."""
+        return "\n".join(t.text for t in self.turns if t.speaker is Speaker.CANDIDATE)
+
+
+class QualityGrade(BaseModel):
+    """The grade of one quality on one answer."""
+
+    quality: QualityId
+    """The quality being scored."""
+    score: Score | None
+    """1 to 4, or null when the answer gives not enough evidence to score this quality."""
+    evidence: list[str] = Field(default_factory=list)
+    """Verbatim quotes from the candidate's own answer that support the score."""
+    rationale: str
+    """Why this score, against the rubric level descriptions."""
+    improvement: str
+    """One concrete thing a stronger answer would add."""
+
+    @model_validator(mode="after")
+    def _evidence_for_score(self) -> QualityGrade:
+        if self.score is not None and self.score > 1 and not self.evidence:
+            raise ValueError("a score above 1 needs at least one evidence quote")
+        return self
+
+    @property
+    def assessed(self) -> bool:
+        """Whether a score was given rather than 'not enough evidence'."""
+        return self.score is not None
+
+
+class AnswerGrade(BaseModel):
+    """Grades for every probed quality on one question's exchange."""
+
+    question_id: str
+    grades: list[QualityGrade]
+    grader: str
+    """Which grader produced this (e.g. 'heuristic' or 'llm:claude-sonnet-5-5')."""
+    dropped_quotes: int = 0
+    """Evidence quotes removed because they were not found in the candidate's words."""
+    feedback: str = ""
+    """A short note for coach mode."""
+
+
+class LLMGradeOutput(BaseModel):
+    """What the LLM grader must return: the schema sent as structured output."""
+
+    grades: list[QualityGrade]
+    """One entry per quality asked for."""
+    feedback: str
+    """Two or three sentences of coaching on this answer, for the candidate."""
+
+
+class ReportNarrative(BaseModel):
+    """The parts of the report written by the report template (or the offline reporter)."""
+
+    strengths: list[str]
+    """Two or three strengths, each pointing at something the candidate actually said."""
+    gaps: list[str]
+    """Two or three gaps, each naming what was missing."""
+    rewrite_question_id: str
+    """The id of the weak answer that is rewritten."""
+    stronger_answer: str
+    """A stronger version of that answer, in the candidate's own voice, keeping their facts."""
+    role_fit: Role
+    """Which of the three roles the answers fit best."""
+    role_fit_reason: str
+    """Why, pointing at the answers."""
+
+
+class QualitySummary(BaseModel):
+    """One quality's score across the interview."""
+
+    quality: QualityId
+    score: float | None
+    """Mean of the assessed scores, or None when never assessed."""
+    evidence: list[str] = Field(default_factory=list)
+    improvement: str = ""
+
+
+class Usage(BaseModel):
+    """Token use of one or many requests."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+    estimated: bool = False
+    """True when any figure is a tiktoken estimate rather than the API's own count."""
+    cost_usd: float = 0.0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            input_tokens=self.input_tokens + other.input_tokens,
+            output_tokens=self.output_tokens + other.output_tokens,
+            cache_read_tokens=self.cache_read_tokens + other.cache_read_tokens,
+            cache_write_tokens=self.cache_write_tokens + other.cache_write_tokens,
+            estimated=self.estimated or other.estimated,
+            cost_usd=self.cost_usd + other.cost_usd,
+        )
+
+
+class Report(BaseModel):
+    """The final report handed back to the candidate."""
+
+    session_id: str
+    config: InterviewConfig
+    qualities: list[QualitySummary]
+    answer_grades: list[AnswerGrade]
+    narrative: ReportNarrative
+    grader: str
+    template_set: str
+    template_hash: str
+    usage: Usage = Field(default_factory=Usage)
+    dropped_quotes: int = 0
+    heuristic: bool = False
+    """True when the offline heuristic grader produced the scores."""
+    created_at: datetime = Field(default_factory=_now)

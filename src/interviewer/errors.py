@@ -1,0 +1,87 @@
+"""Every error the library raises on purpose, each saying what went wrong and what to do."""
+
+from __future__ import annotations
+
+
+class InterviewerError(Exception):
+    """Base class: catch this to handle any expected failure of the library."""
+
+
+class ConfigError(InterviewerError):
+    """A setting is missing or invalid."""
+
+
+class MissingKeyError(ConfigError):
+    """The Anthropic backend was chosen without an API key."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "No Anthropic API key found: set ANTHROPIC_API_KEY, add it to .streamlit/secrets.toml, "
+            "or paste one in the sidebar. Without a key the offline backend works."
+        )
+
+
+class ContentError(InterviewerError):
+    """A content file (rubric, question bank, case file) is missing or malformed."""
+
+
+class TemplateProblem:
+    """One problem found in a template file, with where it is."""
+
+    def __init__(self, file: str, line: int | None, message: str) -> None:
+        self.file = file
+        self.line = line
+        self.message = message
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.message}"
+
+    def __repr__(self) -> str:
+        return f"TemplateProblem({self!s})"
+
+
+class TemplateError(InterviewerError):
+    """A template set failed to load, validate or render."""
+
+    def __init__(self, problems: list[TemplateProblem] | str) -> None:
+        if isinstance(problems, str):
+            problems = [TemplateProblem("(template set)", None, problems)]
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class AnswerError(InterviewerError):
+    """The candidate's answer cannot be accepted as it is (for example, it is empty)."""
+
+
+class InterviewStateError(InterviewerError):
+    """An action does not fit the interview's current state (for example, answering after the end)."""
+
+
+class BackendError(InterviewerError):
+    """The model backend failed: outage, timeout or a refused request. The interview can be retried."""
+
+
+class GradingError(InterviewerError):
+    """The grader's output could not be turned into a valid grade, even after one re-ask."""
+
+
+class ReplayMissError(InterviewerError):
+    """A replay backend has no recording for a request."""
+
+    def __init__(self, key: str, purpose: str, directory: str) -> None:
+        self.key = key
+        super().__init__(
+            f"No recording for this {purpose} request (key {key[:16]}) in {directory}. "
+            "Record it once with a key: set ANTHROPIC_API_KEY and run with --mode record "
+            "(python -m evals run ... --mode record), then replay offline."
+        )
+
+
+class RecordingError(InterviewerError):
+    """A recording would be unsafe or wrong to write (an error response, or a key-shaped string)."""
+
+
+class StorageError(InterviewerError):
+    """The session store could not be read or written."""

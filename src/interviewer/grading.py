@@ -1,0 +1,108 @@
+"""Grading: what is graded, the grader interface, and the LLM grader driven by a template set."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from pydantic import BaseModel, Field
+
+from . import prompt_context
+from .domain import AnswerGrade, LLMGradeOutput, QualityGrade, QualityId, Question, Usage
+from .errors import GradingError
+from .grounding import ground
+from .llm import LLM, LLMRequest, Message, SystemBlock, complete_structured
+from .templates import TemplateSet
+
+GRADER_MAX_TOKENS = 2048
+
+
+class GradingItem(BaseModel):
+    """One question's exchange to grade: the question and every answer the candidate gave to it."""
+
+    question_id: str
+    question_text: str
+    answers: list[str]
+    qualities: list[QualityId]
+    primary: QualityId | None = None
+    strong_answer: list[str] = Field(default_factory=list)
+
+    @classmethod
+    def from_question(cls, question: Question, answers: list[str]) -> GradingItem:
+        """The item for a bank question."""
+        return cls(
+            question_id=question.id,
+            question_text=question.text,
+            answers=answers,
+            qualities=list(question.qualities),
+            primary=question.primary_quality,
+            strong_answer=list(question.strong_answer),
+        )
+
+    @property
+    def source(self) -> str:
+        """The candidate's words, against which quotes are checked."""
+        return "\n".join(self.answers)
+
+
+class Grader(Protocol):
+    """Anything that grades an exchange."""
+
+    name: str
+
+    def grade(self, item: GradingItem) -> AnswerGrade:
+        """Grade every quality the item names; quotes must come from ``item.answers``."""
+        ...
+
+
+class LLMGrader:
+    """Grades through a model with the set's grader templates; checks the result in code.
+
+    Args:
+        llm: the backend that answers.
+        templates: the template set holding ``grader_system.j2`` and ``grader_user.j2``.
+        model: the model to ask.
+    """
+
+    def __init__(self, llm: LLM, templates: TemplateSet, model: str) -> None:
+        self.llm = llm
+        self.templates = templates
+        self.model = model
+        self.name = f"llm:{model}"
+        self.usage = Usage()
+
+    def request(self, item: GradingItem) -> LLMRequest:
+        """The grading request for an item (the system prompt, the whole rubric, is cached)."""
+        system = self.templates.render("grader_system.j2", prompt_context.grader_system())
+        user = self.templates.render(
+            "grader_user.j2",
+            prompt_context.grader_user(item.question_text, item.answers, item.qualities, item.strong_answer),
+        )
+        return LLMRequest(
+            purpose="grader",
+            model=self.model,
+            system=[SystemBlock(text=system, cache=True)],
+            messages=[Message(role="user", content=user)],
+            max_tokens=GRADER_MAX_TOKENS,
+        )
+
+    def grade(self, item: GradingItem) -> AnswerGrade:
+        """Grade, then keep only asked-for qualities and grounded quotes.
+
+        Raises:
+            GradingError: the reply stays invalid after a re-ask, or omits a quality.
+        """
+        output, usage = complete_structured(self.llm, self.request(item), LLMGradeOutput)
+        self.usage = self.usage + usage
+        by_quality: dict[QualityId, QualityGrade] = {}
+        for grade in output.grades:
+            by_quality.setdefault(grade.quality, grade)
+        missing = [q.value for q in item.qualities if q not in by_quality]
+        if missing:
+            raise GradingError(f"the grader omitted {', '.join(missing)} for question {item.question_id}")
+        graded = AnswerGrade(
+            question_id=item.question_id,
+            grades=[by_quality[q] for q in item.qualities],
+            grader=self.name,
+            feedback=output.feedback,
+        )
+        return ground(graded, item.source)

@@ -1,0 +1,64 @@
+"""Check that evidence quotes really are the candidate's words, and drop those that are not."""
+
+from __future__ import annotations
+
+import re
+
+from .domain import AnswerGrade, QualityGrade
+
+_QUOTE_MARKS = str.maketrans(
+    {"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "`": "'", "\u00b4": "'",
+     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
+     "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " ", "\u2026": "..."}
+)
+_ELLIPSIS = re.compile(r"\s*(?:\.\.\.|\[\.\.\.\]|\[…\])\s*")
+MIN_QUOTE_CHARS = 3
+
+
+def normalise(text: str) -> str:
+    """Fold quote marks, dashes, whitespace and case so that formatting differences do not matter."""
+    text = text.translate(_QUOTE_MARKS).lower()
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _clean_quote(quote: str) -> str:
+    quote = normalise(quote)
+    return quote.strip(" \"'").rstrip(".,;:!?").strip()
+
+
+def is_grounded(quote: str, source: str) -> bool:
+    """Whether a quote appears in the source text (pieces around an ellipsis in order)."""
+    cleaned = _clean_quote(quote)
+    if len(cleaned) < MIN_QUOTE_CHARS:
+        return False
+    haystack = normalise(source)
+    position = 0
+    for piece in (p.strip(" \"'") for p in _ELLIPSIS.split(cleaned)):
+        if not piece:
+            continue
+        found = haystack.find(piece, position)
+        if found < 0:
+            return False
+        position = found + len(piece)
+    return True
+
+
+def ground(grade: AnswerGrade, source: str) -> AnswerGrade:
+    """Keep only grounded quotes; count the dropped ones.
+
+    A score above 1 whose every quote was dropped has no evidence left, so it becomes
+    "not enough evidence" rather than a number nobody can check.
+    """
+    dropped = 0
+    kept_grades: list[QualityGrade] = []
+    for quality_grade in grade.grades:
+        kept = [q for q in quality_grade.evidence if is_grounded(q, source)]
+        dropped += len(quality_grade.evidence) - len(kept)
+        update: dict[str, object] = {"evidence": kept}
+        if not kept and quality_grade.score is not None and quality_grade.score > 1:
+            update["score"] = None
+            update["rationale"] = (
+                quality_grade.rationale + " (Score withheld: none of its quotes were found in your answer.)"
+            )
+        kept_grades.append(quality_grade.model_copy(update=update))
+    return grade.model_copy(update={"grades": kept_grades, "dropped_quotes": grade.dropped_quotes + dropped})

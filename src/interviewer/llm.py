@@ -1,0 +1,155 @@
+"""The model-provider interface: stream a reply, or complete a request whose output must fit a schema."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any, Literal, Protocol, TypeVar
+
+from pydantic import BaseModel, Field, ValidationError
+
+from .domain import Usage
+from .errors import GradingError
+
+T = TypeVar("T", bound=BaseModel)
+
+
+class Message(BaseModel):
+    """One chat message sent to the model."""
+
+    role: Literal["user", "assistant"]
+    content: str
+
+
+class SystemBlock(BaseModel):
+    """A piece of the system prompt; ``cache`` marks the end of a stable prefix worth caching."""
+
+    text: str
+    cache: bool = False
+
+
+class LLMRequest(BaseModel):
+    """A provider-neutral request. Everything but ``purpose`` identifies it for replay."""
+
+    purpose: str
+    """What the request is for (``interviewer``, ``grader``, ``report``): used in messages, not in keys."""
+    model: str
+    system: list[SystemBlock] = Field(default_factory=list)
+    messages: list[Message]
+    max_tokens: int = 1024
+    output_schema: dict[str, Any] | None = None
+    """JSON schema the reply must follow (structured output), or None for free text."""
+
+    def canonical(self, sample: int = 0) -> str:
+        """Canonical JSON of what determines the reply: the key recordings are stored under."""
+        payload = {
+            "model": self.model,
+            "max_tokens": self.max_tokens,
+            "system": [b.text for b in self.system],
+            "messages": [m.model_dump() for m in self.messages],
+            "output_schema": self.output_schema,
+            "sample": sample,
+        }
+        return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+class Completion(BaseModel):
+    """A finished reply."""
+
+    text: str
+    usage: Usage = Field(default_factory=Usage)
+    model: str = ""
+    stop_reason: str | None = None
+
+
+class TextStream:
+    """Chunks of a reply as they arrive; ``completion`` is set once the stream is exhausted."""
+
+    def __init__(self, chunks: Iterator[str], finish: Callable[[str], Completion]) -> None:
+        self._chunks = chunks
+        self._finish = finish
+        self.completion: Completion | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        parts: list[str] = []
+        for chunk in self._chunks:
+            parts.append(chunk)
+            yield chunk
+        self.completion = self._finish("".join(parts))
+
+    def read(self) -> Completion:
+        """Consume the whole stream and return the finished reply."""
+        for _ in self:
+            pass
+        assert self.completion is not None
+        return self.completion
+
+
+class LLM(Protocol):
+    """What every model backend implements."""
+
+    name: str
+
+    def stream(self, request: LLMRequest) -> TextStream:
+        """Stream a free-text reply."""
+        ...
+
+    def complete(self, request: LLMRequest) -> Completion:
+        """Return a whole reply (used for structured output)."""
+        ...
+
+
+def schema_for(model: type[BaseModel]) -> dict[str, Any]:
+    """The JSON schema sent to the model for a pydantic output type."""
+    return model.model_json_schema()
+
+
+def complete_structured(llm: LLM, request: LLMRequest, model: type[T]) -> tuple[T, Usage]:
+    """Complete a request into a validated pydantic object, re-asking once on a schema violation.
+
+    Raises:
+        GradingError: the reply is still invalid after the re-ask.
+    """
+    request = request.model_copy(update={"output_schema": schema_for(model)})
+    usage = Usage()
+    problem = ""
+    for attempt in range(2):
+        completion = llm.complete(request)
+        usage = usage + completion.usage
+        try:
+            return model.model_validate_json(_strip_fence(completion.text)), usage
+        except ValidationError as exc:
+            problem = _summarise(exc)
+        if attempt == 0:
+            request = request.model_copy(
+                update={
+                    "messages": [
+                        *request.messages,
+                        Message(role="assistant", content=completion.text),
+                        Message(
+                            role="user",
+                            content=(
+                                "Your reply did not match the required JSON schema: "
+                                f"{problem}. Reply again with only the corrected JSON object."
+                            ),
+                        ),
+                    ]
+                }
+            )
+    raise GradingError(
+        f"the {request.purpose} reply did not match the {model.__name__} schema after one re-ask: {problem}"
+    )
+
+
+def _strip_fence(text: str) -> str:
+    text = text.strip()
+    if text.startswith("```"):
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+        text = text.rsplit("```", 1)[0]
+    return text.strip()
+
+
+def _summarise(exc: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(p) for p in err['loc']) or '(root)'}: {err['msg']}" for err in exc.errors()[:5]
+    )

@@ -1,0 +1,62 @@
+"""The model-driven interviewer: the set's interviewer templates, streamed through any LLM backend."""
+
+from __future__ import annotations
+
+from . import prompt_context
+from .domain import Speaker, Transcript, Usage
+from .llm import LLM, LLMRequest, Message, SystemBlock, TextStream
+from .reply import InterviewerReply, Move, TurnContext
+from .templates import TemplateSet
+
+INTERVIEWER_MAX_TOKENS = 600
+_JOINED = "(The candidate has joined the interview.)"
+
+
+def transcript_messages(transcript: Transcript) -> list[Message]:
+    """The transcript as alternating chat messages, starting with a user turn as the API requires."""
+    messages: list[Message] = [Message(role="user", content=_JOINED)]
+    for turn in transcript.turns:
+        role = "user" if turn.speaker is Speaker.CANDIDATE else "assistant"
+        if messages[-1].role == role:
+            messages[-1] = Message(role=role, content=f"{messages[-1].content}\n\n{turn.text}")
+        else:
+            messages.append(Message(role=role, content=turn.text))
+    if messages[-1].role == "assistant":
+        messages.append(Message(role="user", content="(The candidate is ready to continue.)"))
+    return messages
+
+
+class LLMInterviewer:
+    """Builds the interviewer request from templates and streams the model's reply."""
+
+    def __init__(self, llm: LLM, templates: TemplateSet, model: str) -> None:
+        self.llm = llm
+        self.templates = templates
+        self.model = model
+        self.name = f"llm:{model}"
+
+    def request(self, ctx: TurnContext) -> LLMRequest:
+        """The request for a turn: cached persona and rubric prefix, then this turn's instructions."""
+        stable = self.templates.render("interviewer_system.j2", prompt_context.interviewer_system(ctx.config))
+        turn = self.templates.render(
+            "interviewer_turn.j2",
+            prompt_context.interviewer_turn(
+                ctx.phase, ctx.question, ctx.number, ctx.total, ctx.follow_ups_left, ctx.next_question
+            ),
+        )
+        return LLMRequest(
+            purpose="interviewer",
+            model=self.model,
+            system=[SystemBlock(text=stable, cache=True), SystemBlock(text=turn)],
+            messages=transcript_messages(ctx.transcript),
+            max_tokens=INTERVIEWER_MAX_TOKENS,
+        )
+
+    def reply(self, ctx: TurnContext) -> InterviewerReply:
+        """Stream the model's reply, its private header kept out of sight."""
+        stream: TextStream = self.llm.stream(self.request(ctx))
+
+        def usage() -> Usage:
+            return stream.completion.usage if stream.completion else Usage()
+
+        return InterviewerReply(iter(stream), default_move=Move.NEXT, usage=usage)

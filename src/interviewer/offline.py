@@ -1,0 +1,74 @@
+"""The offline interviewer: questions from the bank and scripted follow-ups, no model needed."""
+
+from __future__ import annotations
+
+import re
+
+from .domain import FollowUp, Persona, Question
+from .reply import InterviewerReply, Move, TurnContext, stream_words
+
+NAME = "offline"
+
+_GREETINGS = {
+    Persona.FRIENDLY: "Hi, thanks for joining! Let's get started, and take your time with each answer.",
+    Persona.NEUTRAL: "Hello, and thanks for your time. Let's begin.",
+    Persona.TOUGH: "Let's get going. I'll push on specifics, so be concrete.",
+}
+_BRIDGES = {
+    Persona.FRIENDLY: "Thanks, that's helpful. Let's move on.",
+    Persona.NEUTRAL: "Thank you. Next question.",
+    Persona.TOUGH: "Noted. Moving on.",
+}
+_CLOSING = "That was the last question, thank you. Your report is being prepared."
+_THIN_ANSWER_WORDS = 25
+
+
+def _is_covered(follow_up: FollowUp, text: str) -> bool:
+    return any(re.search(p, text, re.IGNORECASE) for p in follow_up.patterns)
+
+
+def choose_follow_up(ctx: TurnContext) -> FollowUp | None:
+    """The first probe whose gap the answers leave open, if a follow-up is still allowed."""
+    if ctx.follow_ups_left <= 0 or not ctx.question.follow_ups:
+        return None
+    text = "\n".join(ctx.answers)
+    asked = {t.text for t in ctx.transcript.turns}
+    for follow_up in ctx.question.follow_ups:
+        if follow_up.probe not in asked and not _is_covered(follow_up, text):
+            return follow_up
+    return None
+
+
+class OfflineInterviewer:
+    """Asks the bank's questions as written and follows up where an answer misses a probe's gap."""
+
+    name = NAME
+
+    def reply(self, ctx: TurnContext) -> InterviewerReply:
+        """The next turn, streamed word by word."""
+        persona = ctx.config.persona
+        if ctx.phase == "opening":
+            text = f"{_GREETINGS[persona]}\n\n{_ask(ctx.question, ctx.number, ctx.total)}"
+            return _fixed(text, Move.NEXT, "")
+        follow_up = choose_follow_up(ctx)
+        words = len(" ".join(ctx.answers).split())
+        if follow_up is not None:
+            note = f"Answer misses: {follow_up.looks_for}."
+            if words < _THIN_ANSWER_WORDS:
+                note += " Answer is thin."
+            return _fixed(follow_up.probe, Move.FOLLOW_UP, note)
+        if ctx.next_question is None:
+            return _fixed(_CLOSING, Move.NEXT, "Covered the probes or none left.")
+        text = f"{_BRIDGES[persona]}\n\n{_ask(ctx.next_question, ctx.number + 1, ctx.total)}"
+        return _fixed(text, Move.NEXT, "Covered the probes or none left.")
+
+
+def _ask(question: Question, number: int, total: int) -> str:
+    scene = f"*{question.persona}*\n\n" if question.persona else ""
+    return f"**Question {number} of {total}.** {scene}{question.text}"
+
+
+def _fixed(text: str, move: Move, notes: str) -> InterviewerReply:
+    reply = InterviewerReply(stream_words(text), default_move=move, parse_header=False)
+    reply.notes = notes
+    return reply

@@ -1,0 +1,112 @@
+"""The variables each template receives: one function a template, and samples for validation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .domain import (
+    BACKGROUND_TITLES,
+    ROLE_DESCRIPTIONS,
+    ROLE_TITLES,
+    InterviewConfig,
+    Quality,
+    QualityId,
+    Question,
+    Role,
+)
+from .rubric import qualities as all_qualities
+
+
+def _roles() -> list[dict[str, str]]:
+    return [{"id": r.value, "title": ROLE_TITLES[r], "description": ROLE_DESCRIPTIONS[r]} for r in Role]
+
+
+def _focus(config: InterviewConfig) -> list[Quality]:
+    rubric = all_qualities()
+    return [rubric[q] for q in config.focus] if config.focus else list(rubric.values())
+
+
+def interviewer_system(config: InterviewConfig) -> dict[str, Any]:
+    """Stable for a whole interview, so it is the cached prefix."""
+    return {
+        "role": ROLE_TITLES[config.role],
+        "role_description": ROLE_DESCRIPTIONS[config.role],
+        "background": BACKGROUND_TITLES[config.background],
+        "persona": config.persona.value,
+        "mode": config.mode.value,
+        "qualities": _focus(config),
+        "num_questions": config.num_questions,
+        "max_follow_ups": config.max_follow_ups,
+    }
+
+
+def interviewer_turn(
+    phase: str,
+    question: Question,
+    number: int,
+    total: int,
+    follow_ups_left: int,
+    next_question: Question | None,
+) -> dict[str, Any]:
+    """What changes from turn to turn: the question in play and what may happen next."""
+    return {
+        "phase": phase,
+        "question": question,
+        "question_number": number,
+        "questions_total": total,
+        "follow_ups_left": follow_ups_left,
+        "next_question": next_question,
+    }
+
+
+def grader_system() -> dict[str, Any]:
+    """The whole rubric: identical for every grading request, so it is the cached prefix."""
+    return {"qualities": list(all_qualities().values())}
+
+
+def grader_user(
+    question: str, answers: list[str], qualities: list[QualityId], strong_answer: list[str]
+) -> dict[str, Any]:
+    """One exchange to grade."""
+    rubric = all_qualities()
+    return {
+        "question": question,
+        "answers": answers,
+        "qualities": [rubric[q] for q in qualities],
+        "strong_answer": strong_answer,
+    }
+
+
+def report_system() -> dict[str, Any]:
+    """Stable for every report."""
+    return {"roles": _roles(), "qualities": list(all_qualities().values())}
+
+
+def report_user(config: InterviewConfig, scores: list[dict[str, Any]], exchanges: list[dict[str, Any]]) -> dict[str, Any]:
+    """The graded interview the report is written from."""
+    return {
+        "role": ROLE_TITLES[config.role],
+        "background": BACKGROUND_TITLES[config.background],
+        "scores": scores,
+        "exchanges": exchanges,
+    }
+
+
+def sample_contexts() -> dict[str, dict[str, Any]]:
+    """A realistic context for every template, used to validate a template set before use."""
+    from .questions import bank
+
+    config = InterviewConfig()
+    first, second = bank()[0], bank()[1]
+    return {
+        "interviewer_system.j2": interviewer_system(config),
+        "interviewer_turn.j2": interviewer_turn("after_answer", first, 1, 5, 1, second),
+        "grader_system.j2": grader_system(),
+        "grader_user.j2": grader_user(first.text, ["An answer.", "A follow-up answer."], first.qualities, first.strong_answer),
+        "report_system.j2": report_system(),
+        "report_user.j2": report_user(
+            config,
+            [{"quality": "calibrated_skepticism", "name": "Calibrated skepticism", "score": 2.5, "evidence": ["a quote"]}],
+            [{"question_id": first.id, "question": first.text, "answers": ["An answer."], "mean_score": 2.0}],
+        ),
+    }

@@ -1,0 +1,146 @@
+"""An interviewer's turn: what it is told, and the streamed reply with its private header.
+
+Model replies start with ``<notes>...</notes><move>follow_up|next</move>``; the header is kept
+from the candidate, who sees only the text after it, streamed as it arrives.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from .domain import InterviewConfig, Question, Transcript, Usage
+
+
+class Move(StrEnum):
+    """What the interviewer does after an answer."""
+
+    FOLLOW_UP = "follow_up"
+    NEXT = "next"
+
+
+@dataclass
+class TurnContext:
+    """Everything an interviewer needs to produce its next turn."""
+
+    config: InterviewConfig
+    phase: str
+    """``opening`` before the first answer, ``after_answer`` afterwards."""
+    question: Question
+    number: int
+    """1-based number of ``question``."""
+    total: int
+    follow_ups_left: int
+    next_question: Question | None
+    transcript: Transcript
+    answers: list[str] = field(default_factory=list)
+    """The candidate's answers to ``question`` so far."""
+
+
+_HEADER = re.compile(r"^\s*(?:<notes>(?P<notes>.*?)</notes>)?\s*(?:<move>\s*(?P<move>[a-z_]+)\s*</move>)?\s*", re.S)
+_MAX_HEADER = 1500
+
+
+class InterviewerReply:
+    """A streamed reply. Iterate for the visible chunks; ``move``, ``notes`` and ``text`` follow."""
+
+    def __init__(
+        self,
+        chunks: Iterator[str],
+        default_move: Move,
+        usage: Callable[[], Usage] | None = None,
+        parse_header: bool = True,
+    ) -> None:
+        self._chunks = iter(chunks)
+        self._parse_header = parse_header
+        self._usage = usage
+        self.move = default_move
+        self.notes = ""
+        self.text = ""
+        self.done = False
+        self.notice = ""
+        """A message for the candidate about their answer (for example, that it was trimmed)."""
+        self._on_done: list[Callable[[InterviewerReply], None]] = []
+        self._on_move: Callable[[InterviewerReply], tuple[str, str]] | None = None
+        self.prelude = ""
+        """Text shown before the interviewer's own (coach-mode feedback), recorded as its own turn."""
+        self.epilogue = ""
+        """Text the engine appends after the interviewer's own (a question the model failed to ask)."""
+
+    @property
+    def usage(self) -> Usage:
+        """Token use of the reply (zero for offline replies)."""
+        return self._usage() if self._usage else Usage()
+
+    def on_done(self, callback: Callable[[InterviewerReply], None]) -> None:
+        """Call ``callback`` once the reply has been read to the end."""
+        self._on_done.append(callback)
+
+    def on_move(self, callback: Callable[[InterviewerReply], tuple[str, str]]) -> None:
+        """Once the move is known, ``callback`` may set it and return text to show before and after."""
+        self._on_move = callback
+
+    def __iter__(self) -> Iterator[str]:
+        if self.done:
+            yield from [self.text] if self.text else []
+            return
+        visible: list[str] = []
+        chunks = self._visible()
+        first = next(chunks, "")
+        if self._on_move is not None:
+            self.prelude, self.epilogue = self._on_move(self)
+            if self.prelude:
+                yield self.prelude + "\n\n"
+        if first:
+            visible.append(first)
+            yield first
+        for chunk in chunks:
+            visible.append(chunk)
+            yield chunk
+        if self.epilogue:
+            visible.append("\n\n" + self.epilogue)
+            yield "\n\n" + self.epilogue
+        self.text = "".join(visible).strip()
+        self.done = True
+        for callback in self._on_done:
+            callback(self)
+
+    def read(self) -> str:
+        """Consume the whole reply and return its visible text."""
+        for _ in self:
+            pass
+        return self.text
+
+    def _visible(self) -> Iterator[str]:
+        if not self._parse_header:
+            yield from self._chunks
+            return
+        buffer = ""
+        for chunk in self._chunks:
+            buffer += chunk
+            if "</move>" in buffer or len(buffer) > _MAX_HEADER or not buffer.lstrip().startswith("<"):
+                break
+        buffer = self._take_header(buffer)
+        if buffer:
+            yield buffer
+        yield from self._chunks
+
+    def _take_header(self, buffer: str) -> str:
+        match = _HEADER.match(buffer)
+        if not match:
+            return buffer
+        if match.group("notes"):
+            self.notes = match.group("notes").strip()
+        move = match.group("move")
+        if move in (Move.FOLLOW_UP.value, Move.NEXT.value):
+            self.move = Move(move)
+        rest = buffer[match.end() :]
+        return re.sub(r"</?(?:notes|move)>", "", rest)
+
+
+def stream_words(text: str) -> Iterator[str]:
+    """Yield a fixed text word by word, so offline replies stream like model ones."""
+    for match in re.finditer(r"\S+\s*|\s+", text):
+        yield match.group(0)

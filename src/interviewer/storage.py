@@ -1,0 +1,285 @@
+"""Sessions, turns, grades and reports, persisted after every turn (SQLite by default)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import BaseModel
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from .domain import AnswerGrade, InterviewConfig, QualityId, Report, Role, Turn
+from .errors import StorageError
+
+metadata = MetaData()
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("backend", String(64), nullable=False),
+    Column("template_set", String(200), nullable=False),
+    Column("config", JSON, nullable=False),
+    Column("state", JSON, nullable=False),
+)
+turns = Table(
+    "turns",
+    metadata,
+    Column("session_id", String(64), ForeignKey("sessions.id"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("speaker", String(16), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("question_id", String(100)),
+    Column("text", Text, nullable=False),
+    Column("notes", Text),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+grades = Table(
+    "grades",
+    metadata,
+    Column("session_id", String(64), ForeignKey("sessions.id"), primary_key=True),
+    Column("question_id", String(100), primary_key=True),
+    Column("grade", JSON, nullable=False),
+)
+reports = Table(
+    "reports",
+    metadata,
+    Column("session_id", String(64), ForeignKey("sessions.id"), primary_key=True),
+    Column("report", JSON, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+
+def database_url(db: str) -> str:
+    """A SQLAlchemy URL from INTERVIEWER_DB: a URL as it is, a plain path as a SQLite file."""
+    if "://" in db:
+        return db
+    return f"sqlite:///{Path(db).expanduser().resolve()}"
+
+
+class SessionRecord(BaseModel):
+    """A stored session's state: enough to resume the interview where it stopped."""
+
+    id: str
+    config: InterviewConfig
+    status: str
+    backend: str
+    template_set: str
+    created_at: datetime
+    updated_at: datetime
+    state: dict[str, object]
+    turns: list[Turn]
+
+
+class SessionSummary(BaseModel):
+    """A line of the history list."""
+
+    id: str
+    created_at: datetime
+    role: Role
+    status: str
+    backend: str
+    scores: dict[QualityId, float | None]
+
+
+class Store:
+    """The session store.
+
+    Args:
+        db: a database URL or a SQLite file path (``INTERVIEWER_DB``).
+    """
+
+    def __init__(self, db: str) -> None:
+        self.url = database_url(db)
+        try:
+            self.engine: Engine = create_engine(self.url)
+            metadata.create_all(self.engine)
+        except SQLAlchemyError as exc:
+            raise StorageError(f"cannot open the session database {db!r}: {exc.__class__.__name__}") from exc
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    def save_session(
+        self,
+        session_id: str,
+        config: InterviewConfig,
+        status: str,
+        backend: str,
+        template_set: str,
+        state: dict[str, object],
+        transcript: list[Turn],
+    ) -> None:
+        """Upsert the session and append the turns not stored yet (turns are never rewritten)."""
+        now = datetime.now(UTC)
+        values = {
+            "role": config.role.value,
+            "status": status,
+            "backend": backend,
+            "template_set": template_set,
+            "config": config.model_dump(mode="json"),
+            "state": state,
+            "updated_at": now,
+        }
+        with self._lock, self._begin() as conn:
+            exists = conn.execute(select(sessions.c.id).where(sessions.c.id == session_id)).first()
+            if exists:
+                conn.execute(update(sessions).where(sessions.c.id == session_id).values(**values))
+            else:
+                conn.execute(insert(sessions).values(id=session_id, created_at=now, **values))
+            stored = conn.execute(select(turns.c.position).where(turns.c.session_id == session_id)).scalars().all()
+            start = len(stored)
+            rows = [
+                {
+                    "session_id": session_id,
+                    "position": i,
+                    "speaker": t.speaker.value,
+                    "kind": t.kind.value,
+                    "question_id": t.question_id,
+                    "text": t.text,
+                    "notes": t.notes,
+                    "at": t.at,
+                }
+                for i, t in enumerate(transcript)
+                if i >= start
+            ]
+            if rows:
+                conn.execute(insert(turns), rows)
+
+    def save_grade(self, session_id: str, grade: AnswerGrade) -> None:
+        """Store (or replace) one question's grade."""
+        with self._lock, self._begin() as conn:
+            conn.execute(
+                delete(grades).where(grades.c.session_id == session_id, grades.c.question_id == grade.question_id)
+            )
+            conn.execute(
+                insert(grades).values(
+                    session_id=session_id, question_id=grade.question_id, grade=grade.model_dump(mode="json")
+                )
+            )
+
+    def save_report(self, report: Report) -> None:
+        """Store the final report and mark the session finished."""
+        with self._lock, self._begin() as conn:
+            conn.execute(delete(reports).where(reports.c.session_id == report.session_id))
+            conn.execute(
+                insert(reports).values(
+                    session_id=report.session_id, report=report.model_dump(mode="json"), created_at=datetime.now(UTC)
+                )
+            )
+            conn.execute(update(sessions).where(sessions.c.id == report.session_id).values(status="finished"))
+
+    def load_session(self, session_id: str) -> SessionRecord | None:
+        """A stored session with its turns, or None."""
+        with self._begin() as conn:
+            row = conn.execute(select(sessions).where(sessions.c.id == session_id)).mappings().first()
+            if row is None:
+                return None
+            turn_rows = conn.execute(
+                select(turns).where(turns.c.session_id == session_id).order_by(turns.c.position)
+            ).mappings()
+            stored_turns = [
+                Turn(
+                    speaker=t["speaker"],
+                    kind=t["kind"],
+                    text=t["text"],
+                    question_id=t["question_id"],
+                    notes=t["notes"],
+                    at=t["at"],
+                )
+                for t in turn_rows
+            ]
+        return SessionRecord(
+            id=row["id"],
+            config=InterviewConfig.model_validate(row["config"]),
+            status=row["status"],
+            backend=row["backend"],
+            template_set=row["template_set"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+            state=row["state"],
+            turns=stored_turns,
+        )
+
+    def load_grades(self, session_id: str) -> dict[str, AnswerGrade]:
+        """The stored grades of a session, by question id."""
+        with self._begin() as conn:
+            rows = conn.execute(select(grades).where(grades.c.session_id == session_id)).mappings()
+            return {r["question_id"]: AnswerGrade.model_validate(r["grade"]) for r in rows}
+
+    def load_report(self, session_id: str) -> Report | None:
+        """A finished session's report, or None."""
+        with self._begin() as conn:
+            row = conn.execute(select(reports.c.report).where(reports.c.session_id == session_id)).first()
+        return Report.model_validate(row[0]) if row else None
+
+    def list_sessions(self, limit: int = 100) -> list[SessionSummary]:
+        """Past sessions, newest first, with their per-quality scores where a report exists."""
+        with self._begin() as conn:
+            rows = conn.execute(
+                select(sessions.c.id, sessions.c.created_at, sessions.c.role, sessions.c.status, sessions.c.backend)
+                .order_by(sessions.c.created_at.desc())
+                .limit(limit)
+            ).mappings()
+            listed = [dict(r) for r in rows]
+            report_rows = conn.execute(
+                select(reports.c.session_id, reports.c.report).where(
+                    reports.c.session_id.in_([r["id"] for r in listed])
+                )
+            ).all()
+        scores: dict[str, dict[QualityId, float | None]] = {}
+        for session_id, data in report_rows:
+            report = Report.model_validate(data)
+            scores[session_id] = {q.quality: q.score for q in report.qualities}
+        return [
+            SessionSummary(
+                id=r["id"],
+                created_at=r["created_at"],
+                role=r["role"],
+                status=r["status"],
+                backend=r["backend"],
+                scores=scores.get(r["id"], {}),
+            )
+            for r in listed
+        ]
+
+    def asked_question_ids(self, limit_sessions: int = 20) -> set[str]:
+        """Questions asked in recent sessions, so a new interview can avoid repeats."""
+        with self._begin() as conn:
+            recent = (
+                select(sessions.c.id).order_by(sessions.c.created_at.desc()).limit(limit_sessions).subquery()
+            )
+            rows = conn.execute(
+                select(turns.c.question_id).where(turns.c.session_id.in_(select(recent.c.id))).distinct()
+            ).scalars()
+            return {r for r in rows if r}
+
+    def _begin(self):  # type: ignore[no-untyped-def]
+        try:
+            return self.engine.begin()
+        except SQLAlchemyError as exc:  # pragma: no cover - connection failures
+            raise StorageError(f"session database unavailable: {exc.__class__.__name__}") from exc

@@ -1,0 +1,218 @@
+"""The anthropic backend through the real SDK and a wire-level fake of the Messages API."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+
+from interviewer.anthropic_llm import AnthropicLLM
+from interviewer.backends import create_backend
+from interviewer.config import Settings
+from interviewer.domain import InterviewConfig, LLMGradeOutput, Mode, QualityId, Role
+from interviewer.errors import BackendError, GradingError, MissingKeyError
+from interviewer.grading import GradingItem
+from interviewer.interview import Interview
+from interviewer.llm import LLMRequest, Message, SystemBlock, complete_structured
+from interviewer.questions import plan_questions
+from interviewer.storage import Store
+from tests.fakes.anthropic_server import FakeAnthropic
+
+KEY = "sk-ant-test-0123456789abcdef"
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeAnthropic]:
+    with FakeAnthropic() as server:
+        yield server
+
+
+@pytest.fixture
+def live_settings(fake: FakeAnthropic) -> Settings:
+    return Settings(api_key=KEY, base_url=fake.base_url, model="claude-sonnet-4-6")
+
+
+def grade_json(qualities: list[QualityId], quote: str, score: int = 3) -> dict[str, object]:
+    return {
+        "grades": [
+            {"quality": q.value, "score": score, "evidence": [quote], "rationale": "r", "improvement": "i"}
+            for q in qualities
+        ],
+        "feedback": "Good specifics.",
+    }
+
+
+def interviewer_reply(body: dict[str, object]) -> str:
+    system = " ".join(block["text"] for block in body["system"])  # type: ignore[index, union-attr]
+    if "This was the last question" in system:
+        return "<notes>done</notes><move>next</move>Thank you. Your report is being prepared."
+    marker = "keeping its substance: "
+    if marker in system:
+        question = system.split(marker, 1)[1].split("\n", 1)[0]
+        return f"<notes>covered the basics</notes><move>next</move>Thanks. {question}"
+    return "<notes>start</notes><move>next</move>Welcome. Let us begin with the first question."
+
+
+def test_full_interview_on_the_anthropic_backend(fake: FakeAnthropic, live_settings: Settings, store: Store) -> None:
+    config = InterviewConfig(role=Role.BUILDER, num_questions=3, max_follow_ups=0, seed=3)
+    questions = plan_questions(config)
+    answer = "We would build an eval set of 300 real cases and gate the launch at 95 percent precision."
+
+    def respond(body: dict[str, object]) -> object:
+        if "output_config" not in body:
+            return interviewer_reply(body)
+        user = body["messages"][-1]["content"]  # type: ignore[index]
+        if "Grade these qualities" in user:
+            question = next(q for q in questions if q.text in user)
+            return grade_json(question.qualities, "an eval set of 300 real cases")
+        return {
+            "strengths": ["Named an eval set."],
+            "gaps": ["No rollout plan."],
+            "rewrite_question_id": questions[0].id,
+            "stronger_answer": "A stronger answer.",
+            "role_fit": "builder",
+            "role_fit_reason": "Talks evals.",
+        }
+
+    fake.respond_with(respond)
+    backend = create_backend("anthropic", settings=live_settings)
+    interview = Interview(backend, config, store=store, questions=questions)
+    chunks = list(interview.start())
+    assert len(chunks) > 1, "the reply must arrive as several streamed chunks"
+    assert "<notes>" not in "".join(chunks) and "Welcome" in "".join(chunks)
+    while not interview.finished:
+        interview.answer(answer).read()
+    report = interview.report(timeout=30)
+    assert {s.quality for s in report.qualities} >= set(questions[0].qualities)
+    assert all(s.score == 3 for s in report.qualities)
+    assert report.narrative.role_fit is Role.BUILDER
+    assert report.usage.input_tokens > 0 and not report.usage.estimated
+    assert report.usage.cost_usd > 0
+    streamed = [r for r in fake.message_requests if r.body.get("stream")]
+    assert len(streamed) == 1 + len(questions)
+    assert all(r.api_key == KEY for r in fake.message_requests)
+    stored = store.load_session(interview.session_id)
+    assert stored is not None and stored.status == "finished"
+    assert KEY not in json.dumps(stored.model_dump(mode="json"))
+    assert store.load_report(interview.session_id) is not None
+    interview.close()
+
+
+def test_stable_prefix_carries_cache_control(fake: FakeAnthropic, live_settings: Settings) -> None:
+    fake.add_text("<notes>n</notes><move>next</move>Hello.")
+    fake.add_json(grade_json([QualityId.CALIBRATED_SKEPTICISM], "we sample outputs"))
+    backend = create_backend("anthropic", settings=live_settings)
+    interview = Interview(backend, InterviewConfig(num_questions=3, seed=1))
+    interview.start().read()
+    grader_item = GradingItem(
+        question_id="q", question_text="How?", answers=["First, we sample outputs weekly."],
+        qualities=[QualityId.CALIBRATED_SKEPTICISM],
+    )
+    backend.grader.grade(grader_item)
+    interviewer_body, grader_body = (r.body for r in fake.message_requests)
+    assert interviewer_body["system"][0]["cache_control"] == {"type": "ephemeral"}
+    assert "cache_control" not in interviewer_body["system"][1], "the per-turn block changes every turn"
+    assert grader_body["system"][0]["cache_control"] == {"type": "ephemeral"}
+    assert "calibrated_skepticism" in grader_body["system"][0]["text"]
+    assert grader_body["output_config"]["format"]["type"] == "json_schema"
+    interview.close()
+
+
+def test_schema_violation_is_re_asked_once_then_accepted(fake: FakeAnthropic, live_settings: Settings) -> None:
+    llm = AnthropicLLM(live_settings)
+    fake.add_json({"grades": [{"quality": "calibrated_skepticism", "score": 7}], "feedback": "x"})
+    fake.add_json(grade_json([QualityId.CALIBRATED_SKEPTICISM], "sample"))
+    request = LLMRequest(purpose="grader", model="claude-sonnet-4-6", messages=[Message(role="user", content="grade")])
+    output, usage = complete_structured(llm, request, LLMGradeOutput)
+    assert output.grades[0].score == 3
+    first, second = (r.body for r in fake.message_requests)
+    assert len(second["messages"]) == 3
+    assert "did not match the required JSON schema" in second["messages"][2]["content"]
+    assert "score" in second["messages"][2]["content"]
+    assert usage.input_tokens > 0
+
+
+def test_two_schema_violations_fail_clearly(fake: FakeAnthropic, live_settings: Settings) -> None:
+    llm = AnthropicLLM(live_settings)
+    fake.add_text("not json at all")
+    fake.add_json({"grades": "still wrong"})
+    request = LLMRequest(purpose="grader", model="claude-sonnet-4-6", messages=[Message(role="user", content="grade")])
+    with pytest.raises(GradingError, match="after one re-ask"):
+        complete_structured(llm, request, LLMGradeOutput)
+    assert len(fake.message_requests) == 2
+
+
+def test_request_is_trimmed_to_the_budget(fake: FakeAnthropic, live_settings: Settings) -> None:
+    llm = AnthropicLLM(live_settings, budget=400)
+    fake.add_text("ok")
+    messages = []
+    for i in range(12):
+        messages.append(Message(role="user", content=f"Answer {i}: " + "word " * 60))
+        messages.append(Message(role="assistant", content=f"Question {i + 1}?"))
+    messages.append(Message(role="user", content="The latest answer."))
+    request = LLMRequest(purpose="interviewer", model="claude-sonnet-4-6", system=[SystemBlock(text="Be brief.")], messages=messages)
+    llm.stream(request).read()
+    sent = fake.message_requests[0].body["messages"]
+    assert len(sent) < len(messages)
+    assert sent[-1]["content"] == "The latest answer."
+    assert sent[0]["role"] == "user" and "trimmed to fit the token budget" in sent[0]["content"]
+    roles = [m["role"] for m in sent]
+    assert all(a != b for a, b in zip(roles, roles[1:], strict=False)), "roles must alternate"
+
+
+def test_outage_mid_interview_loses_nothing_and_retries(fake: FakeAnthropic, live_settings: Settings, store: Store) -> None:
+    config = InterviewConfig(num_questions=3, max_follow_ups=0, seed=2, mode=Mode.INTERVIEW)
+    fake.add_text("<notes>n</notes><move>next</move>Welcome, first question.")
+    backend = create_backend("anthropic", settings=live_settings.__class__(api_key=KEY, base_url=fake.base_url, model="claude-sonnet-4-6"))
+    llm = backend.llm
+    assert isinstance(llm, AnthropicLLM)
+    llm.client = llm.client.with_options(max_retries=0)
+    interview = Interview(backend, config, store=store)
+    interview.start().read()
+    fake.add_stream_error(after_chunks=2)
+    with pytest.raises(BackendError) as caught:
+        interview.answer("My carefully written answer about evals.").read()
+    assert KEY not in str(caught.value)
+    assert "retry" in str(caught.value).lower()
+    stored = store.load_session(interview.session_id)
+    assert stored is not None
+    assert stored.turns[-1].text == "My carefully written answer about evals."
+    assert interview.needs_retry
+    fake.respond_with(lambda body: interviewer_reply(body) if "output_config" not in body else grade_json([], ""))
+    reply = interview.retry()
+    assert "Thanks." in reply.read()
+    assert not interview.needs_retry
+    interview.close()
+
+
+def test_rejected_key_gives_a_clear_error_without_the_key(fake: FakeAnthropic, live_settings: Settings) -> None:
+    fake.add_error(401, "authentication_error", "invalid x-api-key")
+    llm = AnthropicLLM(live_settings)
+    request = LLMRequest(purpose="interviewer", model="claude-sonnet-4-6", messages=[Message(role="user", content="hi")])
+    with pytest.raises(BackendError, match="ANTHROPIC_API_KEY") as caught:
+        llm.complete(request)
+    assert KEY not in str(caught.value)
+
+
+def test_sdk_retries_an_overloaded_api(fake: FakeAnthropic, live_settings: Settings) -> None:
+    fake.add_error(529, "overloaded_error", "Overloaded", headers={"retry-after-ms": "10"})
+    fake.add_text("recovered")
+    llm = AnthropicLLM(live_settings)
+    request = LLMRequest(purpose="interviewer", model="claude-sonnet-4-6", messages=[Message(role="user", content="hi")])
+    assert llm.complete(request).text == "recovered"
+    assert len(fake.message_requests) == 2
+
+
+def test_anthropic_backend_without_a_key_says_how_to_fix_it() -> None:
+    with pytest.raises(MissingKeyError, match="ANTHROPIC_API_KEY"):
+        create_backend("anthropic", settings=Settings())
+
+
+def test_model_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INTERVIEWER_MODEL", "claude-haiku-4-5")
+    monkeypatch.setenv("ANTHROPIC_API_KEY", KEY)
+    settings = Settings.from_env()
+    assert settings.model == "claude-haiku-4-5"
+    assert settings.default_backend == "anthropic"
+    assert KEY not in repr(settings)

@@ -27,7 +27,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
-class NetworkBlocked(RuntimeError):
+class NetworkBlocked(OSError):
     pass
 
 

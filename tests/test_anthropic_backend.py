@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator
 
@@ -106,7 +107,9 @@ def test_stable_prefix_carries_cache_control(fake: FakeAnthropic, live_settings:
     interview = Interview(backend, InterviewConfig(num_questions=3, seed=1))
     interview.start().read()
     grader_item = GradingItem(
-        question_id="q", question_text="How?", answers=["First, we sample outputs weekly."],
+        question_id="q",
+        question_text="How?",
+        answers=["First, we sample outputs weekly."],
         qualities=[QualityId.CALIBRATED_SKEPTICISM],
     )
     backend.grader.grade(grader_item)
@@ -126,7 +129,7 @@ def test_schema_violation_is_re_asked_once_then_accepted(fake: FakeAnthropic, li
     request = LLMRequest(purpose="grader", model="claude-sonnet-4-6", messages=[Message(role="user", content="grade")])
     output, usage = complete_structured(llm, request, LLMGradeOutput)
     assert output.grades[0].score == 3
-    first, second = (r.body for r in fake.message_requests)
+    _first, second = (r.body for r in fake.message_requests)
     assert len(second["messages"]) == 3
     assert "did not match the required JSON schema" in second["messages"][2]["content"]
     assert "score" in second["messages"][2]["content"]
@@ -151,20 +154,30 @@ def test_request_is_trimmed_to_the_budget(fake: FakeAnthropic, live_settings: Se
         messages.append(Message(role="user", content=f"Answer {i}: " + "word " * 60))
         messages.append(Message(role="assistant", content=f"Question {i + 1}?"))
     messages.append(Message(role="user", content="The latest answer."))
-    request = LLMRequest(purpose="interviewer", model="claude-sonnet-4-6", system=[SystemBlock(text="Be brief.")], messages=messages)
+    request = LLMRequest(
+        purpose="interviewer",
+        model="claude-sonnet-4-6",
+        system=[SystemBlock(text="Be brief.")],
+        messages=messages,
+    )
     llm.stream(request).read()
     sent = fake.message_requests[0].body["messages"]
     assert len(sent) < len(messages)
     assert sent[-1]["content"] == "The latest answer."
     assert sent[0]["role"] == "user" and "trimmed to fit the token budget" in sent[0]["content"]
     roles = [m["role"] for m in sent]
-    assert all(a != b for a, b in zip(roles, roles[1:], strict=False)), "roles must alternate"
+    assert all(a != b for a, b in itertools.pairwise(roles)), "roles must alternate"
 
 
-def test_outage_mid_interview_loses_nothing_and_retries(fake: FakeAnthropic, live_settings: Settings, store: Store) -> None:
+def test_outage_mid_interview_loses_nothing_and_retries(
+    fake: FakeAnthropic, live_settings: Settings, store: Store
+) -> None:
     config = InterviewConfig(num_questions=3, max_follow_ups=0, seed=2, mode=Mode.INTERVIEW)
     fake.add_text("<notes>n</notes><move>next</move>Welcome, first question.")
-    backend = create_backend("anthropic", settings=live_settings.__class__(api_key=KEY, base_url=fake.base_url, model="claude-sonnet-4-6"))
+    backend = create_backend(
+        "anthropic",
+        settings=live_settings.__class__(api_key=KEY, base_url=fake.base_url, model="claude-sonnet-4-6"),
+    )
     llm = backend.llm
     assert isinstance(llm, AnthropicLLM)
     llm.client = llm.client.with_options(max_retries=0)
@@ -189,7 +202,9 @@ def test_outage_mid_interview_loses_nothing_and_retries(fake: FakeAnthropic, liv
 def test_rejected_key_gives_a_clear_error_without_the_key(fake: FakeAnthropic, live_settings: Settings) -> None:
     fake.add_error(401, "authentication_error", "invalid x-api-key")
     llm = AnthropicLLM(live_settings)
-    request = LLMRequest(purpose="interviewer", model="claude-sonnet-4-6", messages=[Message(role="user", content="hi")])
+    request = LLMRequest(
+        purpose="interviewer", model="claude-sonnet-4-6", messages=[Message(role="user", content="hi")]
+    )
     with pytest.raises(BackendError, match="ANTHROPIC_API_KEY") as caught:
         llm.complete(request)
     assert KEY not in str(caught.value)
@@ -199,7 +214,9 @@ def test_sdk_retries_an_overloaded_api(fake: FakeAnthropic, live_settings: Setti
     fake.add_error(529, "overloaded_error", "Overloaded", headers={"retry-after-ms": "10"})
     fake.add_text("recovered")
     llm = AnthropicLLM(live_settings)
-    request = LLMRequest(purpose="interviewer", model="claude-sonnet-4-6", messages=[Message(role="user", content="hi")])
+    request = LLMRequest(
+        purpose="interviewer", model="claude-sonnet-4-6", messages=[Message(role="user", content="hi")]
+    )
     assert llm.complete(request).text == "recovered"
     assert len(fake.message_requests) == 2
 

@@ -24,9 +24,7 @@ def fake() -> Iterator[FakeAnthropic]:
 
 @pytest.fixture
 def client(fake: FakeAnthropic) -> Iterator[anthropic.Anthropic]:
-    with anthropic.Anthropic(
-        api_key="test-key", base_url=fake.base_url, max_retries=0
-    ) as sdk:
+    with anthropic.Anthropic(api_key="test-key", base_url=fake.base_url, max_retries=0) as sdk:
         yield sdk
 
 
@@ -99,9 +97,7 @@ def test_stream_events_arrive_in_the_real_order(fake, client):
 def test_raw_create_stream_true_yields_raw_events(fake, client):
     fake.add_text("a b c d", deltas=["a b", " c d"])
 
-    events = list(
-        client.messages.create(model=MODEL, max_tokens=64, messages=USER, stream=True)
-    )
+    events = list(client.messages.create(model=MODEL, max_tokens=64, messages=USER, stream=True))
 
     deltas = [e.delta.text for e in events if e.type == "content_block_delta"]
     assert deltas == ["a b", " c d"]
@@ -144,9 +140,7 @@ def test_cached_system_blocks_reach_fake_intact(fake, client):
     ]
     fake.add_text("Hi.", usage={"cache_creation_input_tokens": 1500})
 
-    message = client.messages.create(
-        model=MODEL, max_tokens=64, system=system, messages=USER
-    )
+    message = client.messages.create(model=MODEL, max_tokens=64, system=system, messages=USER)
 
     assert fake.requests[0].body["system"] == system
     assert message.usage.cache_creation_input_tokens == 1500
@@ -226,9 +220,7 @@ def test_streaming_request_can_get_http_error(fake, client):
 
 
 def test_mid_stream_error_event_raises_during_iteration(fake, client):
-    fake.add_stream_error(
-        after_chunks=2, error_type="overloaded_error", message="Overloaded"
-    )
+    fake.add_stream_error(after_chunks=2, error_type="overloaded_error", message="Overloaded")
     received: list[str] = []
 
     stream_manager = client.messages.stream(model=MODEL, max_tokens=64, messages=USER)
@@ -241,14 +233,10 @@ def test_mid_stream_error_event_raises_during_iteration(fake, client):
 
 
 def test_sdk_retries_529_then_succeeds(fake):
-    fake.add_error(
-        529, "overloaded_error", "Overloaded", headers={"retry-after-ms": "10"}
-    )
+    fake.add_error(529, "overloaded_error", "Overloaded", headers={"retry-after-ms": "10"})
     fake.add_text("Second time lucky.")
 
-    with anthropic.Anthropic(
-        api_key="test-key", base_url=fake.base_url, max_retries=2
-    ) as client:
+    with anthropic.Anthropic(api_key="test-key", base_url=fake.base_url, max_retries=2) as client:
         message = client.messages.create(model=MODEL, max_tokens=64, messages=USER)
 
     assert message.content[0].text == "Second time lucky."
@@ -274,9 +262,7 @@ def test_responder_answers_from_request_when_queue_empty(fake, client):
     fake.respond_with(lambda body: "echo: " + body["messages"][-1]["content"])
 
     first = client.messages.create(model=MODEL, max_tokens=64, messages=USER)
-    second = client.messages.create(
-        model=MODEL, max_tokens=64, messages=[{"role": "user", "content": "ping"}]
-    )
+    second = client.messages.create(model=MODEL, max_tokens=64, messages=[{"role": "user", "content": "ping"}])
 
     assert first.content[0].text == "scripted first"
     assert second.content[0].text == "echo: ping"
@@ -301,9 +287,7 @@ def test_async_client_streams_too(fake):
     fake.add_text("Async works fine here.")
 
     async def run() -> list[str]:
-        async with anthropic.AsyncAnthropic(
-            api_key="test-key", base_url=fake.base_url, max_retries=0
-        ) as sdk:
+        async with anthropic.AsyncAnthropic(api_key="test-key", base_url=fake.base_url, max_retries=0) as sdk:
             manager = sdk.messages.stream(model=MODEL, max_tokens=64, messages=USER)
             async with manager as stream:
                 return [text async for text in stream.text_stream]
@@ -315,12 +299,7 @@ def test_queue_is_fifo(fake, client):
     fake.add_text("first")
     fake.add_json({"n": 2})
 
-    texts = [
-        client.messages.create(model=MODEL, max_tokens=64, messages=USER)
-        .content[0]
-        .text
-        for _ in range(2)
-    ]
+    texts = [client.messages.create(model=MODEL, max_tokens=64, messages=USER).content[0].text for _ in range(2)]
 
     assert texts == ["first", '{"n": 2}']
 
@@ -361,8 +340,6 @@ def test_stop_is_idempotent_and_base_url_needs_start():
 def test_stop_with_open_keep_alive_client_does_not_hang():
     server = FakeAnthropic().start()
     server.add_text("hi")
-    with anthropic.Anthropic(
-        api_key="k", base_url=server.base_url, max_retries=0
-    ) as sdk:
+    with anthropic.Anthropic(api_key="k", base_url=server.base_url, max_retries=0) as sdk:
         sdk.messages.create(model=MODEL, max_tokens=8, messages=USER)
         server.stop()  # the SDK still holds a pooled keep-alive connection here

@@ -39,7 +39,10 @@ def test_grader_prompt_is_built_from_the_rubric_data() -> None:
 
 
 def test_user_set_overrides_one_file_and_inherits_the_rest(tmp_path: Path) -> None:
-    directory = make_set(tmp_path, {"grader_user.j2": "Grade: {{ question }} {% for q in qualities %}{{ q.id.value }} {% endfor %}"})
+    directory = make_set(
+        tmp_path,
+        {"grader_user.j2": "Grade: {{ question }} {% for q in qualities %}{{ q.id.value }} {% endfor %}"},
+    )
     tset = TemplateSet(directory)
     assert tset.validate(sample_contexts()) == []
     contexts = sample_contexts()
@@ -78,7 +81,10 @@ def test_unknown_variable_names_file_and_line(tmp_path: Path) -> None:
 
 
 def test_missing_attribute_names_file_and_line(tmp_path: Path) -> None:
-    directory = make_set(tmp_path, {"grader_system.j2": "Rubric\n{% for q in qualities %}\n{{ q.nonexistent }}\n{% endfor %}\n"})
+    directory = make_set(
+        tmp_path,
+        {"grader_system.j2": "Rubric\n{% for q in qualities %}\n{{ q.nonexistent }}\n{% endfor %}\n"},
+    )
     problems = TemplateSet(directory).validate(sample_contexts())
     assert problems and problems[0].line == 3
     assert problems[0].file.endswith("grader_system.j2")

@@ -98,9 +98,7 @@ def create_backend(
     if llm is None:
         name = name or settings.default_backend
         if name == "offline":
-            return Backend(
-                "offline", OfflineInterviewer(), HeuristicGrader(), OfflineReporter(), tset, heuristic=True
-            )
+            return Backend("offline", OfflineInterviewer(), HeuristicGrader(), OfflineReporter(), tset, heuristic=True)
         if name == "anthropic":
             from .anthropic_llm import AnthropicLLM
 

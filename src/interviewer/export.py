@@ -12,9 +12,7 @@ def report_json(report: Report, transcript: Transcript | None = None) -> str:
     """The report (and the transcript, without the interviewer's private notes) as JSON."""
     data = report.model_dump(mode="json")
     if transcript is not None:
-        data["transcript"] = [
-            t.model_dump(mode="json", exclude={"notes"}) for t in transcript.turns
-        ]
+        data["transcript"] = [t.model_dump(mode="json", exclude={"notes"}) for t in transcript.turns]
     return json.dumps(data, indent=2, ensure_ascii=False)
 
 
@@ -36,7 +34,9 @@ def report_markdown(report: Report, transcript: Transcript | None = None) -> str
         "| --- | --- |",
     ]
     for s in report.qualities:
-        lines.append(f"| {rubric[s.quality].name} | {'not enough evidence' if s.score is None else f'{s.score:g} / 4'} |")
+        lines.append(
+            f"| {rubric[s.quality].name} | {'not enough evidence' if s.score is None else f'{s.score:g} / 4'} |"
+        )
     lines += ["", "## Strengths", "", *[f"- {s}" for s in report.narrative.strengths]]
     lines += ["", "## Gaps", "", *[f"- {g}" for g in report.narrative.gaps]]
     lines += ["", "## Evidence per answer", ""]

@@ -108,7 +108,7 @@ def score_findings(found: Findings, primary: bool, words: int) -> Score | None:
     else:
         score = None
     if score is not None and found.red_flags and n_solid + n_adv < 3:
-        score = min(score, 2)  # type: ignore[assignment]
+        score = 2 if score > 2 else score
     return score
 
 

@@ -216,7 +216,7 @@ class Interview:
         """Wait until background grading is done; True if it finished within the timeout."""
         with self._lock:
             futures = list(self._futures.values())
-        done, pending = wait(futures, timeout=timeout)
+        _done, pending = wait(futures, timeout=timeout)
         return not pending
 
     def pending_grades(self) -> int:
@@ -282,9 +282,7 @@ class Interview:
 
     def _expect_answer(self) -> None:
         if self.state.phase is not Phase.ASKING:
-            raise InterviewStateError(
-                "the interview is over" if self.finished else "the interview has not started yet"
-            )
+            raise InterviewStateError("the interview is over" if self.finished else "the interview has not started yet")
         if self.state.pending is not None:
             raise InterviewStateError("the interviewer's last turn failed: retry it before answering")
 
@@ -332,7 +330,10 @@ class Interview:
         try:
             grade = future.result()
         except InterviewerError as exc:
-            return f"(Feedback on this answer is not available: {exc}. It will be retried for the report.)", epilogue
+            return (
+                f"(Feedback on this answer is not available: {exc}. It will be retried for the report.)",
+                epilogue,
+            )
         return _feedback_text(grade), epilogue
 
     def _on_done(self, reply: InterviewerReply, ctx: TurnContext) -> None:
@@ -340,7 +341,14 @@ class Interview:
             self.state.pending = None
             self.state.usage = self.state.usage + reply.usage
             if reply.prelude:
-                self._append(Turn(speaker=Speaker.INTERVIEWER, kind=TurnKind.FEEDBACK, text=reply.prelude, question_id=ctx.question.id))
+                self._append(
+                    Turn(
+                        speaker=Speaker.INTERVIEWER,
+                        kind=TurnKind.FEEDBACK,
+                        text=reply.prelude,
+                        question_id=ctx.question.id,
+                    )
+                )
             if ctx.phase == "opening":
                 kind, qid = TurnKind.QUESTION, ctx.question.id
             elif reply.move is Move.FOLLOW_UP:
@@ -355,7 +363,15 @@ class Interview:
                     kind, qid = TurnKind.CLOSING, None
                 else:
                     kind, qid = TurnKind.QUESTION, ctx.next_question.id
-            self._append(Turn(speaker=Speaker.INTERVIEWER, kind=kind, text=reply.text, question_id=qid, notes=reply.notes or None))
+            self._append(
+                Turn(
+                    speaker=Speaker.INTERVIEWER,
+                    kind=kind,
+                    text=reply.text,
+                    question_id=qid,
+                    notes=reply.notes or None,
+                )
+            )
             self._persist()
 
     def _complete_question(self, qid: str) -> None:

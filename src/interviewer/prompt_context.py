@@ -82,7 +82,9 @@ def report_system() -> dict[str, Any]:
     return {"roles": _roles(), "qualities": list(all_qualities().values())}
 
 
-def report_user(config: InterviewConfig, scores: list[dict[str, Any]], exchanges: list[dict[str, Any]]) -> dict[str, Any]:
+def report_user(
+    config: InterviewConfig, scores: list[dict[str, Any]], exchanges: list[dict[str, Any]]
+) -> dict[str, Any]:
     """The graded interview the report is written from."""
     return {
         "role": ROLE_TITLES[config.role],
@@ -102,11 +104,20 @@ def sample_contexts() -> dict[str, dict[str, Any]]:
         "interviewer_system.j2": interviewer_system(config),
         "interviewer_turn.j2": interviewer_turn("after_answer", first, 1, 5, 1, second),
         "grader_system.j2": grader_system(),
-        "grader_user.j2": grader_user(first.text, ["An answer.", "A follow-up answer."], first.qualities, first.strong_answer),
+        "grader_user.j2": grader_user(
+            first.text, ["An answer.", "A follow-up answer."], first.qualities, first.strong_answer
+        ),
         "report_system.j2": report_system(),
         "report_user.j2": report_user(
             config,
-            [{"quality": "calibrated_skepticism", "name": "Calibrated skepticism", "score": 2.5, "evidence": ["a quote"]}],
+            [
+                {
+                    "quality": "calibrated_skepticism",
+                    "name": "Calibrated skepticism",
+                    "score": 2.5,
+                    "evidence": ["a quote"],
+                }
+            ],
             [{"question_id": first.id, "question": first.text, "answers": ["An answer."], "mean_score": 2.0}],
         ),
     }

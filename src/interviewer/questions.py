@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 
 from pydantic import BaseModel, ValidationError
 
-from .domain import Difficulty, Format, InterviewConfig, Question
+from .domain import Difficulty, Format, InterviewConfig, QualityId, Question
 from .errors import ContentError
 
 _DIFFICULTY_ORDER = [Difficulty.FOUNDATIONAL, Difficulty.STANDARD, Difficulty.STRETCH]
@@ -81,28 +81,14 @@ def plan_questions(
     main = sorted((q for q in pool if q.format is not Format.REFLECTION), key=rank)
     wanted_main = config.num_questions - (1 if config.num_questions >= 4 and reflections else 0)
 
-    chosen: list[Question] = []
-    focus = list(config.focus)
-    while focus and len(chosen) < wanted_main:
-        progressed = False
-        for quality in list(focus):
-            pick = _first(main, chosen, lambda q, qid=quality: q.primary_quality is qid)
-            pick = pick or _first(main, chosen, lambda q, qid=quality: qid in q.qualities)
-            if pick is None:
-                focus.remove(quality)
-                continue
-            chosen.append(pick)
-            progressed = True
-            if len(chosen) >= wanted_main:
-                break
-        if not progressed:
-            break
+    chosen = _pick_focus(main, list(config.focus), wanted_main)
     while len(chosen) < wanted_main:
         covered = {q.primary_quality for q in chosen}
         formats = {q.format for q in chosen}
-        pick = _first(main, chosen, lambda q: q.primary_quality not in covered and q.format not in formats)
-        pick = pick or _first(main, chosen, lambda q: q.primary_quality not in covered)
-        pick = pick or _first(main, chosen, lambda q: True)
+        fresh = [q for q in main if q not in chosen]
+        pick = next((q for q in fresh if q.primary_quality not in covered and q.format not in formats), None)
+        pick = pick or next((q for q in fresh if q.primary_quality not in covered), None)
+        pick = pick or next(iter(fresh), None)
         if pick is None:
             break
         chosen.append(pick)
@@ -111,6 +97,18 @@ def plan_questions(
     return chosen
 
 
-def _first(pool: list[Question], chosen: list[Question], accept: Callable[[Question], bool]) -> Question | None:
-    taken = {q.id for q in chosen}
-    return next((q for q in pool if q.id not in taken and accept(q)), None)
+def _pick_focus(main: list[Question], focus: list[QualityId], wanted: int) -> list[Question]:
+    """Round-robin over the focus qualities: a question led by each, else one that probes it."""
+    chosen: list[Question] = []
+    while focus and len(chosen) < wanted:
+        for quality in list(focus):
+            fresh = [q for q in main if q not in chosen]
+            pick = next((q for q in fresh if q.primary_quality is quality), None)
+            pick = pick or next((q for q in fresh if quality in q.qualities), None)
+            if pick is None:
+                focus.remove(quality)
+                continue
+            chosen.append(pick)
+            if len(chosen) >= wanted:
+                break
+    return chosen

@@ -121,9 +121,11 @@ class OfflineReporter:
             for s in assessed
             if s.score is not None and s.score >= 2.5 and s.evidence
         ][:3]
-        gaps = [f"{rubric[s.quality].name} ({s.score:g}/4): {s.improvement}" for s in reversed(assessed) if (s.score or 0) < 3][
-            :3
-        ]
+        gaps = [
+            f"{rubric[s.quality].name} ({s.score:g}/4): {s.improvement}"
+            for s in reversed(assessed)
+            if (s.score or 0) < 3
+        ][:3]
         unassessed = [rubric[s.quality].name for s in summaries if s.score is None]
         if unassessed:
             gaps.append(f"Not enough evidence to assess: {', '.join(unassessed)}.")
@@ -146,7 +148,9 @@ class OfflineReporter:
 
 def _stronger(exchange: Exchange) -> str:
     said = " ".join(exchange.answers).strip() or "(no answer given)"
-    additions = " ".join(f"I'd also {point[0].lower()}{point[1:].rstrip('.')}." for point in exchange.question.strong_answer)
+    additions = " ".join(
+        f"I'd also {point[0].lower()}{point[1:].rstrip('.')}." for point in exchange.question.strong_answer
+    )
     return f"{said}\n\n{additions}" if additions else said
 
 
@@ -159,21 +163,35 @@ class LLMReporter:
         self.model = model
         self.usage = Usage()
 
-    def request(self, config: InterviewConfig, exchanges: list[Exchange], summaries: list[QualitySummary]) -> LLMRequest:
+    def request(
+        self, config: InterviewConfig, exchanges: list[Exchange], summaries: list[QualitySummary]
+    ) -> LLMRequest:
         """The report request: roles and rubric (cached), then the graded interview."""
         rubric = all_qualities()
         scores = [
-            {"quality": s.quality.value, "name": rubric[s.quality].name, "score": s.score, "evidence": s.evidence}
+            {
+                "quality": s.quality.value,
+                "name": rubric[s.quality].name,
+                "score": s.score,
+                "evidence": s.evidence,
+            }
             for s in summaries
         ]
         rows = [
-            {"question_id": x.question.id, "question": x.question.text, "answers": x.answers, "mean_score": x.mean_score}
+            {
+                "question_id": x.question.id,
+                "question": x.question.text,
+                "answers": x.answers,
+                "mean_score": x.mean_score,
+            }
             for x in exchanges
         ]
         return LLMRequest(
             purpose="report",
             model=self.model,
-            system=[SystemBlock(text=self.templates.render("report_system.j2", prompt_context.report_system()), cache=True)],
+            system=[
+                SystemBlock(text=self.templates.render("report_system.j2", prompt_context.report_system()), cache=True)
+            ],
             messages=[
                 Message(
                     role="user",

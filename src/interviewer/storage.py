@@ -145,7 +145,7 @@ class Store:
             "state": state,
             "updated_at": now,
         }
-        with self._lock, self._begin() as conn:
+        with self._lock, self.engine.begin() as conn:
             exists = conn.execute(select(sessions.c.id).where(sessions.c.id == session_id)).first()
             if exists:
                 conn.execute(update(sessions).where(sessions.c.id == session_id).values(**values))
@@ -172,7 +172,7 @@ class Store:
 
     def save_grade(self, session_id: str, grade: AnswerGrade) -> None:
         """Store (or replace) one question's grade."""
-        with self._lock, self._begin() as conn:
+        with self._lock, self.engine.begin() as conn:
             conn.execute(
                 delete(grades).where(grades.c.session_id == session_id, grades.c.question_id == grade.question_id)
             )
@@ -184,18 +184,20 @@ class Store:
 
     def save_report(self, report: Report) -> None:
         """Store the final report and mark the session finished."""
-        with self._lock, self._begin() as conn:
+        with self._lock, self.engine.begin() as conn:
             conn.execute(delete(reports).where(reports.c.session_id == report.session_id))
             conn.execute(
                 insert(reports).values(
-                    session_id=report.session_id, report=report.model_dump(mode="json"), created_at=datetime.now(UTC)
+                    session_id=report.session_id,
+                    report=report.model_dump(mode="json"),
+                    created_at=datetime.now(UTC),
                 )
             )
             conn.execute(update(sessions).where(sessions.c.id == report.session_id).values(status="finished"))
 
     def load_session(self, session_id: str) -> SessionRecord | None:
         """A stored session with its turns, or None."""
-        with self._begin() as conn:
+        with self.engine.begin() as conn:
             row = conn.execute(select(sessions).where(sessions.c.id == session_id)).mappings().first()
             if row is None:
                 return None
@@ -227,21 +229,27 @@ class Store:
 
     def load_grades(self, session_id: str) -> dict[str, AnswerGrade]:
         """The stored grades of a session, by question id."""
-        with self._begin() as conn:
+        with self.engine.begin() as conn:
             rows = conn.execute(select(grades).where(grades.c.session_id == session_id)).mappings()
             return {r["question_id"]: AnswerGrade.model_validate(r["grade"]) for r in rows}
 
     def load_report(self, session_id: str) -> Report | None:
         """A finished session's report, or None."""
-        with self._begin() as conn:
+        with self.engine.begin() as conn:
             row = conn.execute(select(reports.c.report).where(reports.c.session_id == session_id)).first()
         return Report.model_validate(row[0]) if row else None
 
     def list_sessions(self, limit: int = 100) -> list[SessionSummary]:
         """Past sessions, newest first, with their per-quality scores where a report exists."""
-        with self._begin() as conn:
+        with self.engine.begin() as conn:
             rows = conn.execute(
-                select(sessions.c.id, sessions.c.created_at, sessions.c.role, sessions.c.status, sessions.c.backend)
+                select(
+                    sessions.c.id,
+                    sessions.c.created_at,
+                    sessions.c.role,
+                    sessions.c.status,
+                    sessions.c.backend,
+                )
                 .order_by(sessions.c.created_at.desc())
                 .limit(limit)
             ).mappings()
@@ -269,17 +277,9 @@ class Store:
 
     def asked_question_ids(self, limit_sessions: int = 20) -> set[str]:
         """Questions asked in recent sessions, so a new interview can avoid repeats."""
-        with self._begin() as conn:
-            recent = (
-                select(sessions.c.id).order_by(sessions.c.created_at.desc()).limit(limit_sessions).subquery()
-            )
+        with self.engine.begin() as conn:
+            recent = select(sessions.c.id).order_by(sessions.c.created_at.desc()).limit(limit_sessions).subquery()
             rows = conn.execute(
                 select(turns.c.question_id).where(turns.c.session_id.in_(select(recent.c.id))).distinct()
             ).scalars()
             return {r for r in rows if r}
-
-    def _begin(self):  # type: ignore[no-untyped-def]
-        try:
-            return self.engine.begin()
-        except SQLAlchemyError as exc:  # pragma: no cover - connection failures
-            raise StorageError(f"session database unavailable: {exc.__class__.__name__}") from exc

@@ -19,7 +19,8 @@ from typing import Any
 
 import jinja2
 from jinja2 import meta, nodes
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .config import project_root
 from .errors import TemplateError, TemplateProblem
@@ -166,7 +167,9 @@ class TemplateSet:
         for path in sorted(self.directory.glob("*.j2")):
             if path.name not in TEMPLATE_FILES and not _is_partial(path.name):
                 problems.append(
-                    TemplateProblem(str(path), None, f"unknown template file; expected one of {', '.join(TEMPLATE_FILES)}")
+                    TemplateProblem(
+                        str(path), None, f"unknown template file; expected one of {', '.join(TEMPLATE_FILES)}"
+                    )
                 )
         for name in TEMPLATE_FILES:
             path = self.source_path(name)

@@ -330,7 +330,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send_json(200, {"input_tokens": _input_tokens(body)})
         try:
             script = fake._next_script(body)
-        except Exception as exc:  # noqa: BLE001 - report a responder bug as a 500
+        except Exception as exc:
             return self._fail(500, "api_error", f"FakeAnthropic responder: {exc!r}")
         streaming = body.get("stream") is True
         if script is None:
@@ -386,9 +386,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.end_headers()
 
-    def _send_json(
-        self, status: int, payload: Any, headers: dict[str, str] | None = None
-    ) -> None:
+    def _send_json(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
         data = json.dumps(payload).encode()
         length = {"Content-Length": str(len(data))}
         self._start(status, "application/json", (headers or {}) | length)

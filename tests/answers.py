@@ -39,8 +39,9 @@ _STRONG: dict[QualityId, str] = {
     QualityId.PROMPTING_AS_THINKING: (
         "Before building anything I wrote the task as a prompt for myself: 'Given a support ticket, decide whether it "
         "is a refund request, and if so extract the order id and amount.' Writing it out exposed the ambiguity "
-        "straight away: what counts as a refund when a customer asks for store credit? I broke the problem into steps, classify "
-        "then extract then validate, and wrote explicit requirements for each, with three edge-case examples. Sharing "
+        "straight away: what counts as a refund when a customer asks for store credit? I broke the problem into "
+        "steps, classify then extract then validate, and wrote explicit requirements for each, with three "
+        "edge-case examples. Sharing "
         "that prompt with legal and support caught two disagreements about partial refunds before any engineer "
         "started, so the prompt became the spec we tested against."
     ),

@@ -1,0 +1,335 @@
+"""The AI PM interview coach in the browser: layout only; the logic lives in src/interviewer."""
+
+from __future__ import annotations
+
+import os
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from interviewer import coach
+from interviewer.config import Settings
+from interviewer.domain import (
+    BACKGROUND_TITLES,
+    ROLE_DESCRIPTIONS,
+    ROLE_TITLES,
+    Background,
+    Difficulty,
+    InterviewConfig,
+    Mode,
+    Persona,
+    QualityId,
+    Report,
+    Role,
+    Speaker,
+    TurnKind,
+)
+from interviewer.errors import InterviewerError
+from interviewer.export import report_json, report_markdown
+from interviewer.interview import MAX_ANSWER_CHARS, Interview
+from interviewer.progress import score_history, weakest_qualities
+from interviewer.rubric import qualities
+from interviewer.storage import Store
+
+st.set_page_config(page_title="AI PM interview coach", page_icon="🎙️", layout="centered")
+
+RUBRIC = qualities()
+QUALITY_NAMES = {q: RUBRIC[q].name for q in QualityId}
+WEAKEST = "weakest"
+
+
+@st.cache_resource
+def get_store(db: str) -> Store:
+    return Store(db)
+
+
+def secret_key() -> str | None:
+    try:
+        value = st.secrets.get("ANTHROPIC_API_KEY")
+    except Exception:  # no secrets.toml: the environment or the sidebar provide the key
+        return None
+    return str(value) if value else None
+
+
+base = Settings.from_env()
+if not base.api_key and secret_key():
+    base = Settings.from_env({**os.environ, "ANTHROPIC_API_KEY": secret_key() or ""})
+store = get_store(base.db)
+
+
+# ----- sidebar: backend, key, template set, history ---------------------------------------------
+with st.sidebar:
+    st.header("Settings")
+    pasted = st.text_input(
+        "Anthropic API key (this browser session only)",
+        type="password",
+        help="Kept in memory for this tab only; never stored, logged or exported.",
+    )
+    settings = coach.effective_settings(base, pasted, None)
+    options = ["offline", "anthropic"] if settings.api_key else ["offline"]
+    backend_name = st.selectbox(
+        "Backend",
+        options,
+        index=len(options) - 1,
+        format_func=lambda b: "Offline (no model)" if b == "offline" else "Claude",
+    )
+    if backend_name == "anthropic":
+        model = st.text_input("Model", value=settings.model)
+        settings = coach.effective_settings(base, pasted, model)
+    sets = coach.template_choices(settings)
+    set_label = st.selectbox("Template set", list(sets), help="From prompts/ and INTERVIEWER_PROMPTS")
+    template_dir = sets.get(set_label) if set_label else None
+    if backend_name == "offline":
+        st.badge("Offline: question bank + heuristic grader", color="orange")
+        st.caption(coach.HEURISTIC_LIMITS)
+    else:
+        st.badge(f"Claude: {settings.model}", color="green")
+
+    st.divider()
+    st.subheader("History")
+    sessions = store.list_sessions(limit=30)
+    if not sessions:
+        st.caption("Your past sessions will appear here.")
+    for past in sessions:
+        scored = [s for s in past.scores.values() if s is not None]
+        mean = f" · mean {sum(scored) / len(scored):.1f}" if scored else ""
+        label = f"{past.created_at:%d %b %H:%M} · {ROLE_TITLES[past.role]} · {past.status.replace('_', ' ')}{mean}"
+        if st.button(label, key=f"open-{past.id}", width="stretch"):
+            st.query_params["session"] = past.id
+            st.session_state.pop("interview", None)
+            st.rerun()
+
+
+# ----- which interview is on screen -------------------------------------------------------------
+def current_interview() -> Interview | None:
+    interview: Interview | None = st.session_state.get("interview")
+    wanted = st.query_params.get("session")
+    if interview is not None and interview.session_id == wanted:
+        return interview
+    if not wanted:
+        return None
+    try:
+        interview = coach.resume_interview(wanted, settings, store)
+    except InterviewerError as exc:
+        st.error(f"Could not reopen that session: {exc}")
+        return None
+    st.session_state["interview"] = interview
+    return interview
+
+
+def show_turns(interview: Interview) -> None:
+    for turn in interview.transcript.turns:
+        role = "user" if turn.speaker is Speaker.CANDIDATE else "assistant"
+        with st.chat_message(role):
+            if turn.kind is TurnKind.FEEDBACK:
+                st.info(turn.text)
+            else:
+                st.markdown(turn.text)
+
+
+def stream_reply(run: object) -> None:
+    """Stream an interviewer reply into a chat bubble; errors keep the turn retryable."""
+    try:
+        reply = run() if callable(run) else run
+        with st.chat_message("assistant"):
+            st.write_stream(iter(reply))
+        if reply.notice:
+            st.session_state["notice"] = reply.notice
+    except InterviewerError as exc:
+        st.session_state["error"] = str(exc)
+    st.rerun()
+
+
+# ----- set-up -----------------------------------------------------------------------------------
+def setup_view() -> None:
+    st.title("AI PM interview coach")
+    st.write(
+        "Practise an AI Product Manager interview. One question at a time, follow-ups where an answer is thin, "
+        "and a report whose every score quotes your own words."
+    )
+    history_weak = weakest_qualities(store)
+    with st.form("setup"):
+        role = st.radio(
+            "Target role",
+            list(Role),
+            format_func=lambda r: f"{ROLE_TITLES[r]}: {ROLE_DESCRIPTIONS[r]}",
+            index=1,
+        )
+        background = st.selectbox("Your background", list(Background), format_func=lambda b: BACKGROUND_TITLES[b])
+        focus_options = ([WEAKEST] if history_weak else []) + [q.value for q in QualityId]
+        focus = st.multiselect(
+            "Focus qualities (optional)",
+            focus_options,
+            format_func=lambda v: "My weakest, from history" if v == WEAKEST else QUALITY_NAMES[QualityId(v)],
+            placeholder="A balanced mix",
+        )
+        left, right = st.columns(2)
+        num = left.slider("Questions", 3, 10, 5)
+        difficulty = right.select_slider("Difficulty", list(Difficulty), value=Difficulty.STANDARD)
+        persona = left.selectbox("Interviewer", list(Persona), index=1, format_func=lambda p: p.value.capitalize())
+        mode = right.radio(
+            "Feedback",
+            list(Mode),
+            format_func=lambda m: "At the end (interview mode)" if m is Mode.INTERVIEW else "After each answer (coach)",
+        )
+        started = st.form_submit_button("Start interview", type="primary", width="stretch")
+    if not started:
+        return
+    chosen = [QualityId(v) for v in focus if v != WEAKEST]
+    if WEAKEST in focus:
+        chosen = list(dict.fromkeys([*history_weak, *chosen]))
+    config = InterviewConfig(
+        role=role,
+        background=background,
+        focus=chosen,
+        num_questions=num,
+        difficulty=difficulty,
+        persona=persona,
+        mode=mode,
+    )
+    try:
+        interview = coach.open_interview(backend_name, settings, template_dir, config, store)
+    except InterviewerError as exc:
+        st.error(str(exc))
+        return
+    st.session_state["interview"] = interview
+    st.query_params["session"] = interview.session_id
+    stream_reply(interview.start)
+
+
+# ----- the interview ----------------------------------------------------------------------------
+def interview_view(interview: Interview) -> None:
+    st.subheader(f"{ROLE_TITLES[interview.config.role]} interview")
+    st.progress(
+        min(interview.state.index, interview.total) / interview.total,
+        text=f"Question {interview.question_number} of {interview.total}",
+    )
+    show_turns(interview)
+    if "notice" in st.session_state:
+        st.warning(st.session_state.pop("notice"))
+    if "error" in st.session_state:
+        st.error(st.session_state.pop("error"))
+    if interview.needs_retry:
+        st.warning("The interviewer's last turn did not arrive. Your answers are saved.")
+        if st.button("Retry the last turn", type="primary"):
+            stream_reply(interview.retry)
+        return
+    left, right, _ = st.columns([1, 1, 2])
+    if left.button("Skip question"):
+        stream_reply(interview.skip)
+    if right.button("End interview"):
+        interview.end()
+        st.rerun()
+    answer = st.chat_input(f"Your answer (up to {MAX_ANSWER_CHARS:,} characters are kept)")
+    if answer is not None:
+        if not answer.strip():
+            st.session_state["error"] = "Your answer is empty: type an answer, or skip the question."
+            st.rerun()
+        with st.chat_message("user"):
+            st.markdown(answer[:MAX_ANSWER_CHARS])
+        stream_reply(lambda: interview.answer(answer))
+
+
+# ----- the report -------------------------------------------------------------------------------
+def report_view(interview: Interview) -> None:
+    report: Report | None = store.load_report(interview.session_id)
+    if report is None:
+        with st.status("Grading your answers...", expanded=False) as status:
+            try:
+                report = interview.report(timeout=120)
+                status.update(label="Report ready", state="complete")
+            except InterviewerError as exc:
+                status.update(label="Grading failed", state="error")
+                st.error(str(exc))
+                if st.button("Retry grading"):
+                    interview.regrade_failed()
+                    st.rerun()
+                return
+    show_report(report, interview)
+
+
+def show_report(report: Report, interview: Interview) -> None:
+    st.title("Your report")
+    if report.heuristic:
+        st.info("Scored offline by the heuristic grader. " + coach.HEURISTIC_LIMITS)
+    rows = [{"Quality": RUBRIC[s.quality].name, "Score": s.score} for s in report.qualities if s.score is not None]
+    if rows:
+        chart = (
+            alt.Chart(pd.DataFrame(rows))
+            .mark_bar()
+            .encode(
+                x=alt.X("Score:Q", scale=alt.Scale(domain=[0, 4]), title="Score (1-4)"),
+                y=alt.Y("Quality:N", sort="-x", title=None),
+                tooltip=["Quality", "Score"],
+            )
+        )
+        st.altair_chart(chart, width="stretch")
+    for summary in report.qualities:
+        shown = "not enough evidence" if summary.score is None else f"{summary.score:g} / 4"
+        with st.expander(f"{RUBRIC[summary.quality].name}: {shown}"):
+            for quote in summary.evidence:
+                st.markdown(f"> {quote}")
+            st.markdown(f"**Improve:** {summary.improvement}")
+    left, right = st.columns(2)
+    left.subheader("Strengths")
+    for item in report.narrative.strengths:
+        left.markdown(f"- {item}")
+    right.subheader("Gaps")
+    for item in report.narrative.gaps:
+        right.markdown(f"- {item}")
+    st.subheader("A stronger version of one of your answers")
+    st.markdown(report.narrative.stronger_answer)
+    st.subheader(f"Best fit: {ROLE_TITLES[report.narrative.role_fit]}")
+    st.write(report.narrative.role_fit_reason)
+    usage = report.usage
+    st.caption(
+        f"Tokens: {usage.input_tokens:,} in, {usage.output_tokens:,} out"
+        f"{' (estimated)' if usage.estimated else ''} · cost about ${usage.cost_usd:.4f} · "
+        f"template set {report.template_set} ({report.template_hash[:10]}) · grader {report.grader}"
+        + (f" · {report.dropped_quotes} unverifiable quote(s) removed" if report.dropped_quotes else "")
+    )
+    left, right, third = st.columns(3)
+    left.download_button(
+        "Download Markdown",
+        report_markdown(report, interview.transcript),
+        f"report-{report.session_id[:8]}.md",
+        "text/markdown",
+    )
+    right.download_button(
+        "Download JSON",
+        report_json(report, interview.transcript),
+        f"report-{report.session_id[:8]}.json",
+        "application/json",
+    )
+    if third.button("New interview", type="primary"):
+        st.query_params.clear()
+        st.session_state.pop("interview", None)
+        st.rerun()
+    with st.expander("Transcript"):
+        show_turns(interview)
+    progress_view()
+
+
+def progress_view() -> None:
+    points = score_history(store)
+    if len({p.session_id for p in points}) < 2:
+        return
+    st.subheader("Progress across sessions")
+    frame = pd.DataFrame([{"Date": p.date, "Quality": RUBRIC[p.quality].name, "Score": p.score} for p in points])
+    chart = (
+        alt.Chart(frame)
+        .mark_line(point=True)
+        .encode(x="Date:T", y=alt.Y("Score:Q", scale=alt.Scale(domain=[1, 4])), color="Quality:N")
+    )
+    st.altair_chart(chart, width="stretch")
+
+
+interview = current_interview()
+if interview is None:
+    setup_view()
+    progress_view()
+elif interview.finished:
+    report_view(interview)
+else:
+    interview_view(interview)

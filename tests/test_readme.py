@@ -1,0 +1,28 @@
+"""The README's Python example runs as written (with scripted input)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+
+def test_readme_python_example_runs_offline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    code = re.search(r"```python\n(.*?)```", readme, re.S)
+    assert code is not None
+    lines = [line for line in code.group(1).splitlines() if line.strip()]
+    assert len(lines) < 20, "the README promises a whole interview in under 20 lines"
+    monkeypatch.chdir(tmp_path)
+    answers = iter(["We'd sample 5% of outputs every week and review refunds over $500 by hand."] * 20)
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
+    namespace: dict[str, object] = {}
+    exec(compile(code.group(1), "README.md", "exec"), namespace)
+    out = capsys.readouterr().out
+    assert "Question 1 of 3" in out
+    assert "report is being prepared" in out
+    assert (tmp_path / "interviews.db").exists()
+    namespace["interview"].close()  # type: ignore[attr-defined]

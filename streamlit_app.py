@@ -205,22 +205,24 @@ def interview_view(interview: Interview) -> None:
         min(interview.state.index, interview.total) / interview.total,
         text=f"Question {interview.question_number} of {interview.total}",
     )
+    left, right = st.columns(2)
+    skip = left.button("Skip question", width="stretch", disabled=interview.needs_retry)
+    end = right.button("End interview", width="stretch")
     show_turns(interview)
     if "notice" in st.session_state:
         st.warning(st.session_state.pop("notice"))
     if "error" in st.session_state:
         st.error(st.session_state.pop("error"))
+    if end:
+        interview.end()
+        st.rerun()
     if interview.needs_retry:
         st.warning("The interviewer's last turn did not arrive. Your answers are saved.")
         if st.button("Retry the last turn", type="primary"):
             stream_reply(interview.retry)
         return
-    left, right, _ = st.columns([1, 1, 2])
-    if left.button("Skip question"):
+    if skip:
         stream_reply(interview.skip)
-    if right.button("End interview"):
-        interview.end()
-        st.rerun()
     answer = st.chat_input(f"Your answer (up to {MAX_ANSWER_CHARS:,} characters are kept)")
     if answer is not None:
         if not answer.strip():
@@ -235,17 +237,15 @@ def interview_view(interview: Interview) -> None:
 def report_view(interview: Interview) -> None:
     report: Report | None = store.load_report(interview.session_id)
     if report is None:
-        with st.status("Grading your answers...", expanded=False) as status:
-            try:
+        try:
+            with st.spinner("Grading your answers..."):
                 report = interview.report(timeout=120)
-                status.update(label="Report ready", state="complete")
-            except InterviewerError as exc:
-                status.update(label="Grading failed", state="error")
-                st.error(str(exc))
-                if st.button("Retry grading"):
-                    interview.regrade_failed()
-                    st.rerun()
-                return
+        except InterviewerError as exc:
+            st.error(f"Grading failed: {exc}")
+            if st.button("Retry grading"):
+                interview.regrade_failed()
+                st.rerun()
+            return
     show_report(report, interview)
 
 
@@ -259,7 +259,12 @@ def show_report(report: Report, interview: Interview) -> None:
             alt.Chart(pd.DataFrame(rows))
             .mark_bar()
             .encode(
-                x=alt.X("Score:Q", scale=alt.Scale(domain=[0, 4]), title="Score (1-4)"),
+                x=alt.X(
+                    "Score:Q",
+                    scale=alt.Scale(domain=[0, 4]),
+                    axis=alt.Axis(values=[0, 1, 2, 3, 4]),
+                    title="Score (1-4)",
+                ),
                 y=alt.Y("Quality:N", sort="-x", title=None),
                 tooltip=["Quality", "Score"],
             )
@@ -320,7 +325,11 @@ def progress_view() -> None:
     chart = (
         alt.Chart(frame)
         .mark_line(point=True)
-        .encode(x="Date:T", y=alt.Y("Score:Q", scale=alt.Scale(domain=[1, 4])), color="Quality:N")
+        .encode(
+            x="Date:T",
+            y=alt.Y("Score:Q", scale=alt.Scale(domain=[1, 4]), axis=alt.Axis(values=[1, 2, 3, 4])),
+            color="Quality:N",
+        )
     )
     st.altair_chart(chart, width="stretch")
 

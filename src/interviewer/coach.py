@@ -10,8 +10,11 @@ from .config import Settings
 from .domain import InterviewConfig
 from .errors import InterviewStateError
 from .interview import Interview
+from .offline import OfflineInterviewer
 from .storage import Store
 from .templates import TemplateSet, discover_sets
+
+OFFLINE_WORD_DELAY = 0.012
 
 HEURISTIC_LIMITS = (
     "The offline grader is a transparent heuristic, not a model. It can tell whether your answer names "
@@ -44,6 +47,7 @@ def open_interview(
 ) -> Interview:
     """Build the backend (validating the template set) and a new interview persisted in the store."""
     backend = create_backend(backend_name, settings=settings, templates=templates)
+    _pace(backend)
     return Interview(backend, config.model_copy(update={"template_set": str(templates or "default")}), store=store)
 
 
@@ -60,4 +64,11 @@ def resume_interview(session_id: str, settings: Settings, store: Store) -> Inter
     name = record.backend if record.backend in ("offline", "anthropic") else "offline"
     templates = Path(record.config.template_set) if Path(record.config.template_set).is_dir() else None
     backend: Backend = create_backend(name, settings=settings, templates=templates)
+    _pace(backend)
     return Interview.resume(backend, store, session_id)
+
+
+def _pace(backend: Backend) -> None:
+    # Offline replies are instant; a short pause per word makes them read like the streamed model replies.
+    if isinstance(backend.interviewer, OfflineInterviewer):
+        backend.interviewer.word_delay = OFFLINE_WORD_DELAY

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Iterator
 
 from .domain import FollowUp, Persona, Question
 from .reply import InterviewerReply, Move, TurnContext, stream_words
@@ -44,23 +46,32 @@ class OfflineInterviewer:
 
     name = NAME
 
+    def __init__(self, word_delay: float = 0.0) -> None:
+        self.word_delay = word_delay
+        """Seconds between streamed words; the app sets a little so replies read like typing."""
+
     def reply(self, ctx: TurnContext) -> InterviewerReply:
         """The next turn, streamed word by word."""
         persona = ctx.config.persona
         if ctx.phase == "opening":
             text = f"{_GREETINGS[persona]}\n\n{_ask(ctx.question, ctx.number, ctx.total)}"
-            return _fixed(text, Move.NEXT, "")
+            return self._fixed(text, Move.NEXT, "")
         follow_up = choose_follow_up(ctx)
         words = len(" ".join(ctx.answers).split())
         if follow_up is not None:
             note = f"Answer misses: {follow_up.looks_for}."
             if words < _THIN_ANSWER_WORDS:
                 note += " Answer is thin."
-            return _fixed(follow_up.probe, Move.FOLLOW_UP, note)
+            return self._fixed(follow_up.probe, Move.FOLLOW_UP, note)
         if ctx.next_question is None:
-            return _fixed(_CLOSING, Move.NEXT, "Covered the probes or none left.")
+            return self._fixed(_CLOSING, Move.NEXT, "Covered the probes or none left.")
         text = f"{_BRIDGES[persona]}\n\n{_ask(ctx.next_question, ctx.number + 1, ctx.total)}"
-        return _fixed(text, Move.NEXT, "Covered the probes or none left.")
+        return self._fixed(text, Move.NEXT, "Covered the probes or none left.")
+
+    def _fixed(self, text: str, move: Move, notes: str) -> InterviewerReply:
+        reply = InterviewerReply(_paced(stream_words(text), self.word_delay), default_move=move, parse_header=False)
+        reply.notes = notes
+        return reply
 
 
 def _ask(question: Question, number: int, total: int) -> str:
@@ -68,7 +79,10 @@ def _ask(question: Question, number: int, total: int) -> str:
     return f"**Question {number} of {total}.** {scene}{question.text}"
 
 
-def _fixed(text: str, move: Move, notes: str) -> InterviewerReply:
-    reply = InterviewerReply(stream_words(text), default_move=move, parse_header=False)
-    reply.notes = notes
-    return reply
+
+
+def _paced(words: Iterator[str], delay: float) -> Iterator[str]:
+    for word in words:
+        if delay:
+            time.sleep(delay)
+        yield word

@@ -1,0 +1,161 @@
+"""A real browser: Debian's Chromium driven by Playwright against `streamlit run`.
+
+In CI a missing browser fails the run; on a laptop without Chromium the test is skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ANSWERS = [
+    "We'd pull 300 real tickets into an eval set and ship at 95% accuracy, and refunds over $500 go to a person.",
+    "I'd tell the VP the summaries are right about 92% of the time, show the source next to each date, and pilot.",
+    "I said no to auto-approving large refunds and offered auto-approval under $100 instead, with the data.",
+    "Honestly I would just trust it.",
+]
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def browser_path() -> str:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: CI must install Debian's chromium package")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ANTHROPIC_", "INTERVIEWER_"))}
+    env["INTERVIEWER_DB"] = str(tmp_path_factory.mktemp("db") / "browser.db")
+    streamlit = shutil.which("streamlit", path=str(Path(sys.executable).parent)) or "streamlit"
+    process = subprocess.Popen(
+        [streamlit, "run", str(ROOT / "streamlit_app.py"), "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("streamlit did not start") from None
+                time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if process.stdout:
+            process.stdout.close()
+
+
+def _answer(page, text: str) -> None:  # type: ignore[no-untyped-def]
+    box = page.get_by_placeholder("Your answer")
+    box.fill(text)
+    box.press("Enter")
+
+
+@pytest.mark.parametrize("width,height,label", [(1280, 800, "desktop"), (390, 844, "phone")])
+def test_offline_interview_in_a_real_browser(browser_path: str, app_url: str, width: int, height: int, label: str) -> None:
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=browser_path, args=FLAGS)
+        page = browser.new_page(viewport={"width": width, "height": height}, accept_downloads=True)
+        page.goto(app_url)
+        page.get_by_role("button", name="Start interview").wait_for(timeout=60_000)
+        page.get_by_text("AI product builder").first.wait_for()
+        page.screenshot(path=str(ARTIFACTS / f"setup-{label}.png"), full_page=True)
+
+        slider = page.get_by_role("slider").first
+        slider.focus()
+        slider.press("ArrowLeft")
+        slider.press("ArrowLeft")
+        page.get_by_text("Questions").first.wait_for()
+        page.get_by_role("button", name="Start interview").click()
+        page.get_by_text("Question 1 of 3").first.wait_for(timeout=30_000)
+
+        _answer(page, ANSWERS[0])
+        # The reply streams: its text grows while it arrives.
+        lengths = []
+        bubbles = page.locator('[data-testid="stChatMessage"]')
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            count = bubbles.count()
+            if count >= 3:
+                lengths.append(len(bubbles.nth(2).inner_text()))
+                if len(lengths) > 3 and lengths[-1] == lengths[-2] == lengths[-3] and lengths[-1] > 0:
+                    break
+            time.sleep(0.03)
+        grown = sorted({n for n in lengths if n > 0})
+        assert len(grown) >= 2, f"expected to see the reply part-way through, saw lengths {lengths}"
+        page.screenshot(path=str(ARTIFACTS / f"interview-{label}.png"), full_page=True)
+
+        # A refresh mid-interview keeps the transcript: the session id is in the URL.
+        page.wait_for_url("**session=*")
+        page.reload()
+        page.get_by_text(ANSWERS[0][:40]).first.wait_for(timeout=30_000)
+
+        for text in ANSWERS[1:]:
+            if page.get_by_role("heading", name="Your report").count():
+                break
+            page.get_by_placeholder("Your answer").wait_for(timeout=30_000)
+            _answer(page, text)
+            page.wait_for_timeout(1500)
+        while not page.get_by_role("heading", name="Your report").count():
+            page.get_by_placeholder("Your answer").wait_for(timeout=30_000)
+            _answer(page, ANSWERS[-1])
+            page.wait_for_timeout(1500)
+        page.get_by_role("heading", name="Your report").wait_for(timeout=60_000)
+        page.locator(".vega-embed").first.wait_for(timeout=30_000)
+        page.screenshot(path=str(ARTIFACTS / f"report-{label}.png"), full_page=True)
+
+        with page.expect_download() as download_info:
+            page.get_by_role("button", name="Download Markdown").click()
+        saved = ARTIFACTS / f"report-{label}.md"
+        download_info.value.save_as(saved)
+        text = saved.read_text()
+        assert text.startswith("# Mock interview report")
+        assert ANSWERS[0][:30] in text
+        browser.close()

@@ -216,6 +216,8 @@ def interview_view(interview: Interview) -> None:
     if end:
         interview.end()
         st.rerun()
+    if interview.pending_grades():
+        st.caption(f"Grading {interview.pending_grades()} earlier answer(s) in the background.")
     if interview.needs_retry:
         st.warning("The interviewer's last turn did not arrive. Your answers are saved.")
         if st.button("Retry the last turn", type="primary"):
@@ -334,9 +336,27 @@ def progress_view() -> None:
     st.altair_chart(chart, width="stretch")
 
 
+def history_view() -> None:
+    if not sessions:
+        return
+    st.subheader("Your sessions")
+    rows = []
+    for past in sessions:
+        row: dict[str, object] = {
+            "Date": past.created_at,
+            "Role": ROLE_TITLES[past.role],
+            "Status": past.status.replace("_", " "),
+        }
+        row.update({RUBRIC[q].name: score for q, score in past.scores.items()})
+        rows.append(row)
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.caption("Open any session from the sidebar to see its report or carry on where you stopped.")
+
+
 interview = current_interview()
 if interview is None:
     setup_view()
+    history_view()
     progress_view()
 elif interview.finished:
     report_view(interview)

@@ -76,6 +76,9 @@ def test_history_lists_past_sessions_and_reopens_a_report() -> None:
     first = finish(start(new_app()))
     session = first.query_params["session"]
     at = new_app()
+    table = at.dataframe[0].value
+    assert len(table) == 1 and table["Status"][0] == "finished"
+    assert any(column not in ("Date", "Role", "Status") for column in table.columns), "scores are listed"
     buttons = [b for b in at.sidebar.button if b.key == f"open-{session}"]
     assert buttons, "the finished session is listed"
     assert "finished" in buttons[0].label

@@ -61,9 +61,23 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env["INTERVIEWER_DB"] = str(tmp_path_factory.mktemp("db") / "browser.db")
     streamlit = shutil.which("streamlit", path=str(Path(sys.executable).parent)) or "streamlit"
     process = subprocess.Popen(
-        [streamlit, "run", str(ROOT / "streamlit_app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            streamlit,
+            "run",
+            str(ROOT / "streamlit_app.py"),
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -96,7 +110,9 @@ def _answer(page, text: str) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("width,height,label", [(1280, 800, "desktop"), (390, 844, "phone")])
-def test_offline_interview_in_a_real_browser(browser_path: str, app_url: str, width: int, height: int, label: str) -> None:
+def test_offline_interview_in_a_real_browser(
+    browser_path: str, app_url: str, width: int, height: int, label: str
+) -> None:
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)

@@ -79,8 +79,6 @@ def _ask(question: Question, number: int, total: int) -> str:
     return f"**Question {number} of {total}.** {scene}{question.text}"
 
 
-
-
 def _paced(words: Iterator[str], delay: float) -> Iterator[str]:
     for word in words:
         if delay:

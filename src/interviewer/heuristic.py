@@ -17,6 +17,8 @@ from .rubric import qualities as rubric_qualities
 
 NAME = "heuristic"
 MIN_WORDS_FOR_CREDIT = 6
+MIN_WORDS_FOR_PRIMARY = 8
+"""An answer this long that shows nothing of the question's main quality scores 1, not "not enough evidence"."""
 MAX_POSITIVE_PER_SENTENCE = 2
 MAX_EVIDENCE = 3
 DISCLAIMER = "Heuristic grade (offline): matched rubric indicators, not an expert judgement."
@@ -94,7 +96,13 @@ def find_signals(quality: Quality, text: str) -> Findings:
 
 
 def score_findings(found: Findings, primary: bool, words: int) -> Score | None:
-    """Turn findings into a level, by the rules documented in the rubric data's README."""
+    """Turn findings into a level.
+
+    4: two solid and two advanced signals; 3: two solid, or one solid and one advanced; 2: any
+    signal; 1: a red flag, or the question's main quality with nothing shown; otherwise not
+    enough evidence. A red flag caps the score at 2 unless three solid or advanced signals
+    outweigh it.
+    """
     n_solid, n_adv = len(found.solid), len(found.advanced)
     score: Score | None
     if n_solid >= 2 and n_adv >= 2:
@@ -103,7 +111,7 @@ def score_findings(found: Findings, primary: bool, words: int) -> Score | None:
         score = 3
     elif found.basic or found.solid or found.advanced:
         score = 2
-    elif found.red_flags or (primary and words >= 25):
+    elif found.red_flags or (primary and words >= MIN_WORDS_FOR_PRIMARY):
         score = 1
     else:
         score = None

@@ -267,7 +267,7 @@ def show_report(report: Report, interview: Interview) -> None:
                     axis=alt.Axis(values=[0, 1, 2, 3, 4]),
                     title="Score (1-4)",
                 ),
-                y=alt.Y("Quality:N", sort="-x", title=None),
+                y=alt.Y("Quality:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220)),
                 tooltip=["Quality", "Score"],
             )
         )

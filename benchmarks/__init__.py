@@ -1,0 +1,1 @@
+"""Timings of the project's commands: ``python -m benchmarks`` (``make bench``)."""

@@ -1,0 +1,315 @@
+"""Agreement with the human labels, and the robustness, pairing and grounding figures.
+
+How predictions that are not a score count:
+
+- A failed grade (unparseable, or the quality omitted) is a wrong prediction in every figure: it
+  is scored as the worst possible prediction for the case (4 for a label of 1 or 2, 1 for a label
+  of 3 or 4). It is never a pass and never a zero.
+- "Not enough evidence" (the grader abstains) has its own rate; it counts as a disagreement for
+  exact and within-one agreement, and is left out of the figures that need a number (QWK,
+  Spearman, mean bias, standardised mean difference), which are taken over ``n_scored``.
+
+Every figure comes from one label-by-prediction table, computed with numpy: the same code scores
+the point estimate and each bootstrap resample, and runs at once where importing scikit-learn and
+scipy would take two of the ten seconds the harness may use. The tests check every figure against
+scikit-learn's ``cohen_kappa_score`` and ``confusion_matrix`` and scipy's ``spearmanr``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from itertools import pairwise
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from interviewer.domain import Usage
+
+from .probes import GOLD, LOWER, NOT_HIGHER
+from .runner import Outcome
+
+LEVELS = (1, 2, 3, 4)
+ABSTAINED, FAILED = 0, -1
+PREDICTED_COLUMNS = ("1", "2", "3", "4", "none", "failed")
+"""Columns of a confusion matrix: the four levels, "not enough evidence", and failed grades."""
+
+
+def worst_case(expected: int) -> int:
+    """The prediction farthest from a label: what a failed grade counts as."""
+    return 4 if expected <= 2 else 1
+
+
+def numeric(outcomes: Iterable[Outcome]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Labels and predictions of the outcomes that carry a number (failures as the worst case)."""
+    pairs = [
+        (o.item.case.expected, worst_case(o.item.case.expected) if o.failed else o.score)
+        for o in outcomes
+        if not o.abstained
+    ]
+    expected = np.array([e for e, _ in pairs], dtype=np.int64)
+    predicted = np.array([p for _, p in pairs], dtype=np.int64)
+    return expected, predicted
+
+
+def contingency(outcomes: Iterable[Outcome]) -> tuple[NDArray[np.int64], int]:
+    """The 4x4 table of label by prediction (failures as the worst case), and the abstentions."""
+    outcomes = list(outcomes)
+    expected, predicted = numeric(outcomes)
+    table = np.zeros((4, 4), dtype=np.int64)
+    np.add.at(table, (expected - 1, predicted - 1), 1)
+    return table, sum(o.abstained for o in outcomes)
+
+
+def table_statistics(tables: NDArray[Any], abstained: NDArray[Any]) -> dict[str, NDArray[np.float64]]:
+    """Agreement figures from label-by-prediction tables, vectorised over a leading axis.
+
+    QWK uses quadratic weights (i - j)^2 / 9 on levels 1-4, as scikit-learn does; the
+    standardised mean difference divides the mean bias by sqrt((var_label + var_predicted) / 2).
+
+    Args:
+        tables: shape (B, 4, 4) counts, rows the label 1-4, columns the prediction 1-4.
+        abstained: shape (B,) "not enough evidence" counts.
+    """
+    tables = tables.astype(np.float64)
+    levels = np.arange(1, 5, dtype=np.float64)
+    gap = levels[:, None] - levels[None, :]
+    scored = tables.sum(axis=(1, 2))
+    total = scored + abstained
+    rows, cols = tables.sum(axis=2), tables.sum(axis=1)
+    weights = gap**2 / 9.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        chance = rows[:, :, None] * cols[:, None, :] / scored[:, None, None]
+        qwk = 1.0 - (weights * tables).sum(axis=(1, 2)) / (weights * chance).sum(axis=(1, 2))
+        mean_e, mean_p = rows @ levels / scored, cols @ levels / scored
+        var_e = rows @ levels**2 / scored - mean_e**2
+        var_p = cols @ levels**2 / scored - mean_p**2
+        pooled = np.sqrt(np.clip((var_e + var_p) / 2.0, 0.0, None))
+        bias = mean_p - mean_e
+        smd = np.where(bias == 0.0, 0.0, bias / pooled)
+        return {
+            "exact": np.trace(tables, axis1=1, axis2=2) / total,
+            "within_one": (tables * (np.abs(gap) <= 1)).sum(axis=(1, 2)) / total,
+            "qwk": qwk,
+            "mean_bias": bias,
+            "smd": smd,
+            "abs_smd": np.abs(smd),
+        }
+
+
+def _finite(value: float) -> float | None:
+    return float(value) if np.isfinite(value) else None
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """Agreement of predictions with labels over a set of gold cases."""
+
+    n: int
+    n_scored: int
+    exact: float | None
+    within_one: float | None
+    qwk: float | None
+    spearman: float | None
+    mean_bias: float | None
+    """Mean of predicted minus expected, over the scored cases."""
+    smd: float | None
+    """Standardised mean difference: mean bias over the pooled standard deviation of both."""
+    not_enough_evidence_rate: float | None
+    failure_rate: float | None
+    confusion: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The figures as JSON-ready values."""
+        return asdict(self)
+
+
+def agreement(outcomes: Sequence[Outcome]) -> Agreement:
+    """Agreement of gold outcomes with their labels."""
+    n = len(outcomes)
+    table, abstained = contingency(outcomes)
+    expected, predicted = numeric(outcomes)
+    scored = len(expected)
+    stats = {k: float(v[0]) for k, v in table_statistics(table[None], np.array([abstained])).items()}
+    return Agreement(
+        n=n,
+        n_scored=scored,
+        exact=_finite(stats["exact"]),
+        within_one=_finite(stats["within_one"]),
+        qwk=_finite(stats["qwk"]),
+        spearman=spearman(expected, predicted),
+        mean_bias=_finite(stats["mean_bias"]),
+        smd=_finite(stats["smd"]),
+        not_enough_evidence_rate=abstained / n if n else None,
+        failure_rate=sum(o.failed for o in outcomes) / n if n else None,
+        confusion=confusion(outcomes),
+    )
+
+
+def average_ranks(values: NDArray[np.int64]) -> NDArray[np.float64]:
+    """Ranks from 1, ties sharing their average rank."""
+    ranks = np.empty(len(values), dtype=np.float64)
+    ranks[np.argsort(values, kind="stable")] = np.arange(1, len(values) + 1)
+    for value in np.unique(values):
+        tied = values == value
+        ranks[tied] = ranks[tied].mean()
+    return ranks
+
+
+def spearman(expected: NDArray[np.int64], predicted: NDArray[np.int64]) -> float | None:
+    """Spearman's rank correlation; None when undefined (under three cases, or a constant side)."""
+    if len(expected) < 3 or len(np.unique(expected)) < 2 or len(np.unique(predicted)) < 2:
+        return None
+    return _finite(float(np.corrcoef(average_ranks(expected), average_ranks(predicted))[0, 1]))
+
+
+def confusion(outcomes: Sequence[Outcome]) -> dict[str, Any]:
+    """Label (rows 1-4) by prediction (1-4, none, failed) counts."""
+    columns = [*LEVELS, ABSTAINED, FAILED]
+    matrix = [[0] * len(columns) for _ in LEVELS]
+    for o in outcomes:
+        predicted = FAILED if o.failed else ABSTAINED if o.score is None else o.score
+        matrix[o.item.case.expected - 1][columns.index(predicted)] += 1
+    return {"rows": [str(level) for level in LEVELS], "columns": list(PREDICTED_COLUMNS), "matrix": matrix}
+
+
+def by_quality(outcomes: Iterable[Outcome]) -> dict[str, list[Outcome]]:
+    """Gold outcomes grouped by quality id, in first-seen order."""
+    groups: dict[str, list[Outcome]] = defaultdict(list)
+    for outcome in outcomes:
+        groups[outcome.item.case.quality.value].append(outcome)
+    return dict(groups)
+
+
+def gold(outcomes: Iterable[Outcome]) -> list[Outcome]:
+    """The outcomes of labelled cases (not probes)."""
+    return [o for o in outcomes if o.item.kind == GOLD]
+
+
+def _rank(outcome: Outcome) -> int | None:
+    """A prediction's place in the order none < 1 < ... < 4; None for a failure."""
+    if outcome.failed:
+        return None
+    return 0 if outcome.score is None else outcome.score
+
+
+def pair_ordering(outcomes: Sequence[Outcome]) -> dict[str, Any]:
+    """How often the stronger member of a near-duplicate pair scores strictly higher.
+
+    A tie, a reversal, an abstention or a failure is not an ordered pair.
+    """
+    groups: dict[tuple[str, str], list[Outcome]] = defaultdict(list)
+    for outcome in gold(outcomes):
+        if outcome.item.case.pair:
+            groups[(outcome.item.case.quality.value, outcome.item.case.pair)].append(outcome)
+    counts = {"ordered": 0, "tied": 0, "reversed": 0, "unscored": 0}
+    details = []
+    for (quality, pair), members in sorted(groups.items()):
+        ranked = sorted(members, key=lambda o: o.item.case.expected)
+        for low, high in pairwise(ranked):
+            if low.item.case.expected == high.item.case.expected:
+                continue
+            a, b = _rank(low), _rank(high)
+            verdict = (
+                "unscored"
+                if a is None or b is None or low.score is None or high.score is None
+                else "ordered"
+                if b > a
+                else "tied"
+                if a == b
+                else "reversed"
+            )
+            counts[verdict] += 1
+            details.append(
+                {
+                    "pair": pair,
+                    "quality": quality,
+                    "weaker": low.item.id,
+                    "stronger": high.item.id,
+                    "expected": [low.item.case.expected, high.item.case.expected],
+                    "predicted": [_shown(low), _shown(high)],
+                    "verdict": verdict,
+                }
+            )
+    n = sum(counts.values())
+    return {
+        "n": n,
+        **counts,
+        "ordered_rate": counts["ordered"] / n if n else None,
+        "pairs": details,
+    }
+
+
+def _shown(outcome: Outcome) -> int | str:
+    return "failed" if outcome.failed else "none" if outcome.score is None else int(outcome.score)
+
+
+def adversarial(outcomes: Sequence[Outcome], tags: Iterable[str]) -> dict[str, Any]:
+    """Gold cases carrying an adversarial tag scored above their label (a failure counts too)."""
+    result: dict[str, Any] = {}
+    for tag in tags:
+        tagged = [o for o in gold(outcomes) if tag in o.item.case.tags]
+        raised = [o for o in tagged if o.failed or (o.score is not None and o.score > o.item.case.expected)]
+        result[tag] = {
+            "n": len(tagged),
+            "raised": len(raised),
+            "cases": [{"id": o.item.id, "expected": o.item.case.expected, "predicted": _shown(o)} for o in raised],
+        }
+    return result
+
+
+def probe_effects(outcomes: Sequence[Outcome]) -> dict[str, Any]:
+    """For each probe kind, how its grades moved against the original answer's grade.
+
+    Padding, reformatting and an instruction must not raise the grade ("raised" counts those that
+    did, and failures); the overconfident rewrite must lower it ("not_lower" counts those that did
+    not). Pairs where the original was not scored, or was already 1 for the rewrite, are ``n/a``.
+    """
+    base = {o.item.case.id: o for o in gold(outcomes)}
+    result: dict[str, Any] = {}
+    for kind in (*NOT_HIGHER, *LOWER):
+        probes = [o for o in outcomes if o.item.kind == kind and o.item.case.id in base]
+        moves = {"n": len(probes), "raised": 0, "same": 0, "lowered": 0, "failed": 0, "not_applicable": 0}
+        violations = []
+        for probe in probes:
+            original = base[probe.item.case.id]
+            a, b = _rank(original), _rank(probe)
+            if kind in LOWER and (original.score is None or original.failed or original.score <= 1):
+                moves["not_applicable"] += 1
+                continue
+            if a is None or b is None:
+                moves["failed"] += 1
+            else:
+                moves["raised" if b > a else "same" if a == b else "lowered"] += 1
+            bad = (
+                (a is None or b is None or b > a)
+                if kind in NOT_HIGHER
+                else (a is None or b is None or probe.score is None or b >= a)
+            )
+            if bad:
+                violations.append({"id": probe.item.id, "original": _shown(original), "probe": _shown(probe)})
+        key = "raised_or_failed" if kind in NOT_HIGHER else "not_lower"
+        result[kind] = {**moves, key: len(violations), "violations": violations}
+    return result
+
+
+def grounding(outcomes: Sequence[Outcome]) -> dict[str, Any]:
+    """Share of evidence quotes found verbatim in the answer, and scores withheld for lack of any."""
+    outcomes = [o for o in outcomes if not o.duplicate]
+    quotes = sum(o.quotes for o in outcomes)
+    found = sum(o.grounded for o in outcomes)
+    return {
+        "quotes": quotes,
+        "grounded": found,
+        "rate": found / quotes if quotes else None,
+        "withheld_scores": sum(o.withheld for o in outcomes),
+    }
+
+
+def usage(outcomes: Sequence[Outcome]) -> dict[str, Any]:
+    """Tokens and cost summed over every reply used (zero for the heuristic and synthetic replies)."""
+    total = sum((o.usage for o in outcomes), Usage())
+    figures: dict[str, Any] = total.model_dump()
+    return figures

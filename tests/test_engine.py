@@ -193,3 +193,23 @@ def test_questions_are_not_repeated_across_sessions(store: Store) -> None:
     assert not asked & {q.id for q in second.questions}
     first.close()
     second.close()
+
+
+@pytest.mark.parametrize(
+    "chunks",
+    [
+        ["", "<notes>SECRET</notes>", "<move>next</move>", "Hello there."],
+        ["Sure. <notes>SECRET</notes><move>next</move>", "Hello there."],
+        ["<move>next</move><notes>SECRET</notes>Hello", " there."],
+        ["<no", "tes>SECRET</no", "tes><mo", "ve>NEXT</move>Hello there."],
+    ],
+)
+def test_private_header_never_reaches_the_candidate(chunks: list[str]) -> None:
+    from interviewer.reply import InterviewerReply, Move
+
+    reply = InterviewerReply(iter(chunks), default_move=Move.FOLLOW_UP)
+    text = "".join(reply)
+    assert "SECRET" not in text and "<" not in text
+    assert "Hello there." in text
+    assert reply.notes == "SECRET"
+    assert reply.move is Move.NEXT

@@ -65,6 +65,11 @@ class AnthropicLLM:
                     state["message"] = stream.get_final_message()
             except anthropic.APIError as exc:
                 raise self._backend_error(exc) from None
+            except httpx2.HTTPError as exc:
+                # The SDK does not wrap transport errors raised after the stream has started.
+                raise BackendError(
+                    f"Claude's reply was cut off ({exc.__class__.__name__}). Your answers are saved; retry the turn."
+                ) from None
 
         def finish(text: str) -> Completion:
             message = state["message"]

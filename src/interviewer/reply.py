@@ -39,7 +39,6 @@ class TurnContext:
     """The candidate's answers to ``question`` so far."""
 
 
-_HEADER = re.compile(r"^\s*(?:<notes>(?P<notes>.*?)</notes>)?\s*(?:<move>\s*(?P<move>[a-z_]+)\s*</move>)?\s*", re.S)
 _MAX_HEADER = 1500
 
 
@@ -120,24 +119,32 @@ class InterviewerReply:
         buffer = ""
         for chunk in self._chunks:
             buffer += chunk
-            if "</move>" in buffer or len(buffer) > _MAX_HEADER or not buffer.lstrip().startswith("<"):
+            # Hold text back until the header is complete, so that no part of it is ever shown.
+            if "</move>" in buffer or len(buffer) > _MAX_HEADER or (len(buffer) > 40 and "<" not in buffer):
                 break
         buffer = self._take_header(buffer)
         if buffer:
             yield buffer
-        yield from self._chunks
+        for chunk in self._chunks:
+            cleaned = _TAGS.sub("", chunk)
+            if cleaned:
+                yield cleaned
 
     def _take_header(self, buffer: str) -> str:
-        match = _HEADER.match(buffer)
-        if not match:
-            return buffer
-        if match.group("notes"):
-            self.notes = match.group("notes").strip()
-        move = match.group("move")
-        if move in (Move.FOLLOW_UP.value, Move.NEXT.value):
-            self.move = Move(move)
-        rest = buffer[match.end() :]
-        return re.sub(r"</?(?:notes|move)>", "", rest)
+        notes = re.search(r"<notes>(.*?)(?:</notes>|$)", buffer, re.S)
+        if notes:
+            self.notes = notes.group(1).strip()
+        move = re.search(r"<move>\s*([A-Za-z_-]+)\s*</move>", buffer)
+        if move:
+            value = move.group(1).lower().replace("-", "_")
+            if value in (Move.FOLLOW_UP.value, Move.NEXT.value):
+                self.move = Move(value)
+        rest = re.sub(r"<notes>.*?(?:</notes>|$)", "", buffer, flags=re.S)
+        rest = re.sub(r"<move>.*?</move>", "", rest, flags=re.S)
+        return _TAGS.sub("", rest).lstrip()
+
+
+_TAGS = re.compile(r"</?(?:notes|move)>")
 
 
 def stream_words(text: str) -> Iterator[str]:

@@ -153,3 +153,9 @@ def test_prompts_are_found_from_an_installed_package_layout(tmp_path: Path, monk
     shutil.copytree(prompts_root(), package / "prompts")
     monkeypatch.setattr(templates_module, "__file__", str(package / "templates.py"))
     assert templates_module.prompts_root() == package / "prompts"
+
+
+def test_a_folder_of_sets_in_the_environment_keeps_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INTERVIEWER_PROMPTS", str(prompts_root()))
+    backend = create_backend("offline")
+    assert backend.templates.name == "default"

@@ -64,7 +64,9 @@ def checked_templates(templates: TemplateSet | str | Path | None, settings: Sett
         TemplateError: listing every problem with file and line.
     """
     if not isinstance(templates, TemplateSet):
-        templates = load_set(templates or settings.prompts or "default", extra=settings.prompts)
+        # INTERVIEWER_PROMPTS may be one set or a folder of sets; only the former is a default choice.
+        env_set = settings.prompts if settings.prompts and (settings.prompts / "manifest.toml").is_file() else None
+        templates = load_set(templates or env_set or "default", extra=settings.prompts)
     problems = templates.validate(sample_contexts())
     if problems:
         raise TemplateError(problems)

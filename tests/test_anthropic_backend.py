@@ -19,8 +19,9 @@ from interviewer.llm import LLMRequest, Message, SystemBlock, complete_structure
 from interviewer.questions import plan_questions
 from interviewer.storage import Store
 from tests.fakes.anthropic_server import FakeAnthropic
+from tests.fakes.keys import fake_key
 
-KEY = "sk-ant-test-0123456789abcdef"
+KEY = fake_key("test")
 
 
 @pytest.fixture

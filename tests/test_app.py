@@ -10,7 +10,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.fakes.anthropic_server import FakeAnthropic
+from tests.fakes.keys import fake_key
 
+APP_KEY = fake_key("app")
 APP = str(Path(__file__).parents[1] / "streamlit_app.py")
 GOOD = (
     "We'd pull 300 real tickets into an eval set and ship at 95% accuracy, and refunds over $500 are reviewed "
@@ -138,7 +140,7 @@ def test_broken_template_set_gives_file_and_line(tmp_path: Path, monkeypatch: py
 @pytest.fixture
 def claude(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAnthropic]:
     with FakeAnthropic() as fake:
-        monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-test-app-0123456789")
+        monkeypatch.setenv("ANTHROPIC_API_KEY", APP_KEY)
         monkeypatch.setenv("ANTHROPIC_BASE_URL", fake.base_url)
         monkeypatch.setenv("INTERVIEWER_MODEL", "claude-sonnet-4-6")
         yield fake
@@ -187,7 +189,7 @@ def test_full_interview_on_claude_through_the_fake_api(claude: FakeAnthropic) ->
     md = at.download_button[0]
     assert md.label == "Download Markdown"
     body = json.dumps([r.body for r in claude.message_requests])
-    assert "sk-ant-test-app" not in body
+    assert APP_KEY not in body
 
 
 def test_outage_mid_interview_offers_a_retry(claude: FakeAnthropic) -> None:

@@ -16,8 +16,9 @@ from evals.runner import request_identity
 from evals.thresholds import load_thresholds
 from interviewer.replay import KEY_SHAPED, load_recordings
 from tests.fakes.anthropic_server import FakeAnthropic
+from tests.fakes.keys import fake_key
 
-KEY = "sk-ant-test-0123456789abcdefghij"
+KEY = fake_key("test-record")
 MODEL = "claude-sonnet-4-6"
 ROWS = [
     {

@@ -25,8 +25,9 @@ from interviewer.replay import (
 )
 from interviewer.templates import load_set
 from tests.fakes.anthropic_server import FakeAnthropic
+from tests.fakes.keys import fake_key
 
-KEY = "sk-ant-api03-secretsecretsecret"
+KEY = fake_key("replay")
 
 
 def request(text: str = "hello") -> LLMRequest:

@@ -32,6 +32,7 @@ from .domain import (
 from .errors import AnswerError, GradingError, InterviewerError, InterviewStateError
 from .grading import GradingItem
 from .grounding import ground
+from .offline import CLOSING, ask_text
 from .reply import InterviewerReply, Move, TurnContext
 from .reporting import Exchange, summarise
 from .storage import Store
@@ -462,8 +463,8 @@ def _awaits_answer(transcript: Transcript) -> bool:
 
 def _fallback_next(ctx: TurnContext) -> str:
     if ctx.next_question is None:
-        return "That was the last question, thank you. Your report is being prepared."
-    return f"**Question {ctx.number + 1} of {ctx.total}.** {ctx.next_question.text}"
+        return CLOSING
+    return ask_text(ctx.next_question, ctx.number + 1, ctx.total)
 
 
 def _feedback_text(grade: AnswerGrade) -> str:

@@ -21,7 +21,7 @@ _BRIDGES = {
     Persona.NEUTRAL: "Thank you. Next question.",
     Persona.TOUGH: "Noted. Moving on.",
 }
-_CLOSING = "That was the last question, thank you. Your report is being prepared."
+CLOSING = "That was the last question, thank you. Your report is being prepared."
 _THIN_ANSWER_WORDS = 25
 
 
@@ -54,7 +54,7 @@ class OfflineInterviewer:
         """The next turn, streamed word by word."""
         persona = ctx.config.persona
         if ctx.phase == "opening":
-            text = f"{_GREETINGS[persona]}\n\n{_ask(ctx.question, ctx.number, ctx.total)}"
+            text = f"{_GREETINGS[persona]}\n\n{ask_text(ctx.question, ctx.number, ctx.total)}"
             return self._fixed(text, Move.NEXT, "")
         follow_up = choose_follow_up(ctx)
         words = len(" ".join(ctx.answers).split())
@@ -64,8 +64,8 @@ class OfflineInterviewer:
                 note += " Answer is thin."
             return self._fixed(follow_up.probe, Move.FOLLOW_UP, note)
         if ctx.next_question is None:
-            return self._fixed(_CLOSING, Move.NEXT, "Covered the probes or none left.")
-        text = f"{_BRIDGES[persona]}\n\n{_ask(ctx.next_question, ctx.number + 1, ctx.total)}"
+            return self._fixed(CLOSING, Move.NEXT, "Covered the probes or none left.")
+        text = f"{_BRIDGES[persona]}\n\n{ask_text(ctx.next_question, ctx.number + 1, ctx.total)}"
         return self._fixed(text, Move.NEXT, "Covered the probes or none left.")
 
     def _fixed(self, text: str, move: Move, notes: str) -> InterviewerReply:
@@ -74,7 +74,8 @@ class OfflineInterviewer:
         return reply
 
 
-def _ask(question: Question, number: int, total: int) -> str:
+def ask_text(question: Question, number: int, total: int) -> str:
+    """A bank question as the offline interviewer asks it, numbered, with any role-play set-up."""
     scene = f"*{question.persona}*\n\n" if question.persona else ""
     return f"**Question {number} of {total}.** {scene}{question.text}"
 

@@ -12,7 +12,6 @@ import hashlib
 import re
 import threading
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -21,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import ContentError, RecordingError, ReplayMissError
 from .llm import LLM, Completion, LLMRequest, TextStream
+from .reply import stream_words
 
 KEY_SHAPED = re.compile(r"sk-ant-[A-Za-z0-9_\-]{6,}|\bsk-[A-Za-z0-9]{20,}")
 
@@ -122,12 +122,7 @@ class ReplayLLM:
     def stream(self, request: LLMRequest) -> TextStream:
         """The recorded reply, word by word, as a stream would deliver it."""
         completion = self.lookup(request).response
-        return TextStream(_words(completion.text), lambda _text: completion)
-
-
-def _words(text: str) -> Iterator[str]:
-    for match in re.finditer(r"\S+\s*|\s+", text):
-        yield match.group(0)
+        return TextStream(stream_words(completion.text), lambda _text: completion)
 
 
 class RecordingLLM:

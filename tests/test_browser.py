@@ -103,6 +103,46 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             process.stdout.close()
 
 
+# Watches the third chat bubble (question, answer, reply) and records its text length on every DOM
+# change; the reply counts as done once its length has not changed for two seconds.
+STREAM_WATCHER = """
+() => {
+  window.__replyLengths = [];
+  window.__replyDone = false;
+  let timer = null;
+  const observer = new MutationObserver(() => {
+    const bubbles = document.querySelectorAll('[data-testid="stChatMessage"]');
+    if (bubbles.length < 3) return;
+    const length = bubbles[2].innerText.length;
+    const seen = window.__replyLengths;
+    if (seen.length === 0 || seen[seen.length - 1] !== length) {
+      seen.push(length);
+      clearTimeout(timer);
+      timer = setTimeout(() => { window.__replyDone = true; observer.disconnect(); }, 2000);
+    }
+  });
+  observer.observe(document.body, {childList: true, subtree: true, characterData: true});
+}
+"""
+
+
+def _settle(page) -> bool:  # type: ignore[no-untyped-def]
+    """Wait until the app has finished its run; True when the report is showing, False when it awaits an answer."""
+    report = page.get_by_role("heading", name="Your report")
+    ready = page.get_by_placeholder("Your answer").or_(report)
+    stable = 0
+    deadline = time.monotonic() + 90
+    # The chat input stays on screen while a reply streams, so "ready" also needs the run to be over for a moment.
+    while stable < 3:
+        if time.monotonic() > deadline:
+            raise AssertionError("the app did not settle within 90 s")
+        ready.first.wait_for(timeout=90_000)
+        running = page.locator('[data-testid^="stStatusWidgetRunning"]').count()
+        stable = 0 if running else stable + 1
+        page.wait_for_timeout(300)
+    return bool(report.count())
+
+
 def _answer(page, text: str) -> None:  # type: ignore[no-untyped-def]
     box = page.get_by_placeholder("Your answer")
     box.fill(text)
@@ -132,20 +172,14 @@ def test_offline_interview_in_a_real_browser(
         page.get_by_role("button", name="Start interview").click()
         page.get_by_text("Question 1 of 3").first.wait_for(timeout=30_000)
 
+        # Record every change to the reply bubble from inside the page: polling from the test misses
+        # the middle of a short reply on a loaded machine, a MutationObserver does not.
+        page.evaluate(STREAM_WATCHER)
         _answer(page, ANSWERS[0])
-        # The reply streams: its text grows while it arrives.
-        lengths = []
-        bubbles = page.locator('[data-testid="stChatMessage"]')
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            count = bubbles.count()
-            if count >= 3:
-                lengths.append(len(bubbles.nth(2).inner_text()))
-                if len(lengths) > 3 and lengths[-1] == lengths[-2] == lengths[-3] and lengths[-1] > 0:
-                    break
-            time.sleep(0.03)
+        page.wait_for_function("window.__replyDone === true", timeout=30_000)
+        lengths = page.evaluate("window.__replyLengths")
         grown = sorted({n for n in lengths if n > 0})
-        assert len(grown) >= 2, f"expected to see the reply part-way through, saw lengths {lengths}"
+        assert len(grown) >= 2, f"expected to see the reply part-way through, saw lengths {grown}"
         page.screenshot(path=str(ARTIFACTS / f"interview-{label}.png"), full_page=True)
 
         # A refresh mid-interview keeps the transcript: the session id is in the URL.
@@ -153,16 +187,10 @@ def test_offline_interview_in_a_real_browser(
         page.reload()
         page.get_by_text(ANSWERS[0][:40]).first.wait_for(timeout=30_000)
 
-        for text in ANSWERS[1:]:
-            if page.get_by_role("heading", name="Your report").count():
-                break
-            page.get_by_placeholder("Your answer").wait_for(timeout=30_000)
-            _answer(page, text)
-            page.wait_for_timeout(1500)
-        while not page.get_by_role("heading", name="Your report").count():
-            page.get_by_placeholder("Your answer").wait_for(timeout=30_000)
-            _answer(page, ANSWERS[-1])
-            page.wait_for_timeout(1500)
+        # Answer until the report appears; the follow-ups the offline interviewer asks vary with the answers.
+        answers = iter([*ANSWERS[1:], *[ANSWERS[-1]] * 12])
+        while not _settle(page):
+            _answer(page, next(answers))
         page.get_by_role("heading", name="Your report").wait_for(timeout=60_000)
         page.locator(".vega-embed").first.wait_for(timeout=30_000)
         page.screenshot(path=str(ARTIFACTS / f"report-{label}.png"), full_page=True)

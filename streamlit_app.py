@@ -52,9 +52,13 @@ def secret_key() -> str | None:
     return str(value) if value else None
 
 
-base = Settings.from_env()
-if not base.api_key and secret_key():
-    base = Settings.from_env({**os.environ, "ANTHROPIC_API_KEY": secret_key() or ""})
+try:
+    base = Settings.from_env()
+    if not base.api_key and secret_key():
+        base = Settings.from_env({**os.environ, "ANTHROPIC_API_KEY": secret_key() or ""})
+except InterviewerError as exc:
+    st.error(f"The app's settings are wrong: {exc}")
+    st.stop()
 store = get_store(base.db)
 
 

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 import pytest
 
 from interviewer.anthropic_llm import AnthropicLLM
 from interviewer.backends import create_backend
+from interviewer.budget import count_tokens
 from interviewer.config import Settings
-from interviewer.domain import InterviewConfig, LLMGradeOutput, Mode, QualityId, Role
+from interviewer.domain import InterviewConfig, LLMGradeOutput, Mode, QualityId, Question, Role
 from interviewer.errors import BackendError, GradingError, MissingKeyError
 from interviewer.grading import GradingItem
 from interviewer.interview import Interview
@@ -56,10 +58,8 @@ def interviewer_reply(body: dict[str, object]) -> str:
     return "<notes>start</notes><move>next</move>Welcome. Let us begin with the first question."
 
 
-def test_full_interview_on_the_anthropic_backend(fake: FakeAnthropic, live_settings: Settings, store: Store) -> None:
-    config = InterviewConfig(role=Role.BUILDER, num_questions=3, max_follow_ups=0, seed=3)
-    questions = plan_questions(config)
-    answer = "We would build an eval set of 300 real cases and gate the launch at 95 percent precision."
+def scripted_api(questions: list[Question], quote: str, fit: Role) -> Callable[[dict[str, object]], object]:
+    """A Messages API that interviews through ``questions``, grades every quality 3 citing ``quote``, and reports."""
 
     def respond(body: dict[str, object]) -> object:
         if "output_config" not in body:
@@ -67,17 +67,25 @@ def test_full_interview_on_the_anthropic_backend(fake: FakeAnthropic, live_setti
         user = body["messages"][-1]["content"]  # type: ignore[index]
         if "Grade these qualities" in user:
             question = next(q for q in questions if q.text in user)
-            return grade_json(question.qualities, "an eval set of 300 real cases")
+            return grade_json(question.qualities, quote)
         return {
-            "strengths": ["Named an eval set."],
+            "strengths": ["Cited a number."],
             "gaps": ["No rollout plan."],
             "rewrite_question_id": questions[0].id,
             "stronger_answer": "A stronger answer.",
-            "role_fit": "builder",
-            "role_fit_reason": "Talks evals.",
+            "role_fit": fit.value,
+            "role_fit_reason": "The answers' emphasis.",
         }
 
-    fake.respond_with(respond)
+    return respond
+
+
+def test_full_interview_on_the_anthropic_backend(fake: FakeAnthropic, live_settings: Settings, store: Store) -> None:
+    config = InterviewConfig(role=Role.BUILDER, num_questions=3, max_follow_ups=0, seed=3)
+    questions = plan_questions(config)
+    answer = "We would build an eval set of 300 real cases and gate the launch at 95 percent precision."
+
+    fake.respond_with(scripted_api(questions, "an eval set of 300 real cases", Role.BUILDER))
     backend = create_backend("anthropic", settings=live_settings)
     interview = Interview(backend, config, store=store, questions=questions)
     chunks = list(interview.start())
@@ -120,6 +128,57 @@ def test_stable_prefix_carries_cache_control(fake: FakeAnthropic, live_settings:
     assert grader_body["system"][0]["cache_control"] == {"type": "ephemeral"}
     assert "calibrated_skepticism" in grader_body["system"][0]["text"]
     assert grader_body["output_config"]["format"]["type"] == "json_schema"
+    interview.close()
+
+
+def test_cached_prefixes_are_long_enough_to_be_cached(fake: FakeAnthropic, live_settings: Settings) -> None:
+    # The API ignores cache_control on a prefix under 1024 tokens (Sonnet's minimum), even for a narrow focus.
+    fake.add_text("<notes>n</notes><move>next</move>Hello.")
+    backend = create_backend("anthropic", settings=live_settings)
+    interview = Interview(backend, InterviewConfig(num_questions=3, focus=[QualityId.PRODUCT_ALTITUDE], seed=1))
+    interview.start().read()
+    interview.close()
+    from interviewer.reporting import Exchange
+
+    question = plan_questions(InterviewConfig(num_questions=3, seed=1))[0]
+    report = backend.reporter.request(InterviewConfig(), [Exchange(question, ["An answer."], None)], [])
+    grader = backend.grader.request(GradingItem.from_question(question, ["An answer."]))
+    interviewer_prefix = fake.message_requests[0].body["system"][0]["text"]
+    for prefix in (interviewer_prefix, report.system[0].text, grader.system[0].text):
+        assert count_tokens(prefix) >= 1024
+
+
+def test_a_long_interview_stays_within_the_budget_to_the_report(
+    fake: FakeAnthropic, live_settings: Settings, store: Store
+) -> None:
+    config = InterviewConfig(role=Role.ORCHESTRATOR, num_questions=8, max_follow_ups=0, seed=5)
+    questions = plan_questions(config)
+    answers = [
+        " ".join(f"Point {k} of answer {n}: we measure precision at threshold {k % 89}." for k in range(180))
+        + f" My decision for question {n} is to pilot first."
+        for n in range(len(questions))
+    ]
+    assert all(len(a) <= 12_000 for a in answers)
+
+    fake.respond_with(scripted_api(questions, "we measure precision at threshold 3", Role.ORCHESTRATOR))
+    budget = 8_000
+    backend = create_backend("anthropic", settings=replace(live_settings, budget=budget))
+    interview = Interview(backend, config, store=store, questions=questions)
+    interview.start().read()
+    for answer in answers:
+        interview.answer(answer).read()
+    report = interview.report(timeout=60)
+    assert report.narrative.role_fit is Role.ORCHESTRATOR
+    for sent in fake.message_requests:
+        body = sent.body
+        used = sum(count_tokens(b["text"]) for b in body["system"]) + sum(  # type: ignore[union-attr, index]
+            count_tokens(m["content"]) + 4
+            for m in body["messages"]  # type: ignore[union-attr, index]
+        )
+        assert used <= budget, f"a {len(body['messages'])}-message request used about {used} tokens"  # type: ignore[arg-type]
+    report_user = fake.message_requests[-1].body["messages"][-1]["content"]  # type: ignore[index]
+    assert "words left out to fit the token budget" in report_user
+    assert all(f"My decision for question {n} is to pilot first." in report_user for n in range(len(questions)))
     interview.close()
 
 

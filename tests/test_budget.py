@@ -9,7 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from interviewer.budget import count_tokens, estimate_usage, fit_to_budget, price, request_tokens
+from interviewer.budget import (
+    count_tokens,
+    estimate_usage,
+    fit_texts,
+    fit_to_budget,
+    price,
+    request_tokens,
+    shorten_texts,
+)
+from interviewer.config import Settings
 from interviewer.domain import Usage
 from interviewer.errors import ConfigError
 from interviewer.llm import LLMRequest, Message, SystemBlock
@@ -82,3 +91,57 @@ def test_estimates_are_labelled() -> None:
     usage = estimate_usage(request, "a reply")
     assert usage.estimated and usage.input_tokens > 0 and usage.cost_usd > 0
     assert (usage + Usage()).estimated
+
+
+def _varied(n: int, tag: str) -> str:
+    return " ".join(f"{tag}{i} considers precision at threshold {i % 97}." for i in range(n)) + f" END-{tag}"
+
+
+def test_shorten_texts_leaves_short_texts_and_cuts_the_middle_of_long_ones() -> None:
+    short, long = "We pilot with 20 agents.", _varied(600, "a")
+    cut = shorten_texts([short, long], count_tokens(short) + 300)
+    assert cut[0] == short
+    assert count_tokens(cut[1]) <= 300 + 20
+    assert cut[1].startswith("a0 considers") and cut[1].endswith("END-a"), "opening and end are kept"
+    assert "words left out to fit the token budget" in cut[1]
+
+
+def test_fit_texts_shortens_the_answers_until_the_request_fits() -> None:
+    def build(texts: list[str]) -> LLMRequest:
+        body = "\n".join(f"<answer>{t}</answer>" for t in texts)
+        return LLMRequest(
+            purpose="report",
+            model="m",
+            system=[SystemBlock(text="rubric " * 2000)],
+            messages=[Message(role="user", content=body + "\nWrite the report.")],
+        )
+
+    answers = [_varied(700, tag) for tag in "abcdefghij"]
+    assert request_tokens(build(answers)) > 12_000
+    fitted = fit_texts(build, answers, 12_000)
+    assert request_tokens(fitted) <= 12_000
+    content = fitted.messages[0].content
+    assert all(f"END-{tag}" in content for tag in "abcdefghij"), "every answer keeps its end"
+    assert content.endswith("Write the report.")
+
+
+def test_fit_texts_fails_clearly_when_the_fixed_part_is_over_budget() -> None:
+    def build(texts: list[str]) -> LLMRequest:
+        return LLMRequest(
+            purpose="grader",
+            model="m",
+            system=[SystemBlock(text="rubric " * 3000)],
+            messages=[Message(role="user", content=" ".join(texts))],
+        )
+
+    with pytest.raises(ConfigError, match="INTERVIEWER_TOKEN_BUDGET"):
+        fit_texts(build, [_varied(200, "a")], 2_000)
+
+
+def test_the_budget_is_configurable_and_checked() -> None:
+    assert Settings.from_env({"INTERVIEWER_TOKEN_BUDGET": "30_000"}).budget == 30_000
+    assert Settings.from_env({}).budget == 12_000
+    with pytest.raises(ConfigError, match="whole number"):
+        Settings.from_env({"INTERVIEWER_TOKEN_BUDGET": "lots"})
+    with pytest.raises(ConfigError, match="at least"):
+        Settings.from_env({"INTERVIEWER_TOKEN_BUDGET": "500"})

@@ -8,7 +8,7 @@ from typing import Any
 import anthropic
 import httpx2
 
-from .budget import DEFAULT_BUDGET, fit_to_budget, price
+from .budget import fit_to_budget, price
 from .config import Settings
 from .domain import Usage
 from .errors import BackendError, MissingKeyError
@@ -24,7 +24,7 @@ class AnthropicLLM:
     Args:
         settings: key, base URL and model; read from the environment when not given.
         client: an ``anthropic.Anthropic`` client to use instead of building one (for tests).
-        budget: input-token budget every request is trimmed to.
+        budget: input-token budget every request is trimmed to (the settings' budget when None).
     """
 
     name = "anthropic"
@@ -33,10 +33,10 @@ class AnthropicLLM:
         self,
         settings: Settings | None = None,
         client: anthropic.Anthropic | None = None,
-        budget: int = DEFAULT_BUDGET,
+        budget: int | None = None,
     ) -> None:
         self.settings = settings or Settings.from_env()
-        self.budget = budget
+        self.budget = budget or self.settings.budget
         if client is None:
             if not self.settings.api_key:
                 raise MissingKeyError()

@@ -121,8 +121,8 @@ def create_backend(
     return Backend(
         name or llm.name,
         LLMInterviewer(llm, tset, model),
-        LLMGrader(llm, tset, model),
-        LLMReporter(llm, tset, model),
+        LLMGrader(llm, tset, model, settings.budget),
+        LLMReporter(llm, tset, model, settings.budget),
         tset,
         heuristic=False,
         model=model,

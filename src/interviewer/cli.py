@@ -86,8 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--questions", type=int, default=3)
     run.add_argument("--prompts", default=None)
     args = parser.parse_args(argv)
-    settings = Settings.from_env()
     try:
+        settings = Settings.from_env()
         if args.command == "templates":
             if args.action == "list":
                 return _templates_list(settings)

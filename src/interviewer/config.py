@@ -7,10 +7,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .errors import ConfigError
+
 DEFAULT_MODEL = "claude-sonnet-5-5"
 """A current Claude model; override with INTERVIEWER_MODEL."""
 
 DEFAULT_DB = "interviews.db"
+
+DEFAULT_BUDGET = 12_000
+"""Estimated input tokens one request may use; override with INTERVIEWER_TOKEN_BUDGET."""
+MIN_BUDGET = 4_000
+"""Below this the grader's rubric alone would not fit."""
 
 
 @dataclass(frozen=True)
@@ -25,10 +32,15 @@ class Settings:
     model: str = DEFAULT_MODEL
     prompts: Path | None = None
     db: str = DEFAULT_DB
+    budget: int = DEFAULT_BUDGET
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """Read ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL, INTERVIEWER_MODEL, INTERVIEWER_PROMPTS, INTERVIEWER_DB."""
+        """Read ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL and the INTERVIEWER_* variables.
+
+        Raises:
+            ConfigError: INTERVIEWER_TOKEN_BUDGET is not a whole number of at least MIN_BUDGET.
+        """
         env = os.environ if env is None else env
         prompts = env.get("INTERVIEWER_PROMPTS") or None
         return cls(
@@ -37,12 +49,25 @@ class Settings:
             model=env.get("INTERVIEWER_MODEL") or DEFAULT_MODEL,
             prompts=Path(prompts) if prompts else None,
             db=env.get("INTERVIEWER_DB") or DEFAULT_DB,
+            budget=_budget(env.get("INTERVIEWER_TOKEN_BUDGET")),
         )
 
     @property
     def default_backend(self) -> str:
         """``anthropic`` when a key is set, else the embedded ``offline`` backend."""
         return "anthropic" if self.api_key else "offline"
+
+
+def _budget(raw: str | None) -> int:
+    if not raw:
+        return DEFAULT_BUDGET
+    try:
+        value = int(raw.replace("_", ""))
+    except ValueError:
+        raise ConfigError(f"INTERVIEWER_TOKEN_BUDGET must be a whole number of tokens, not {raw!r}") from None
+    if value < MIN_BUDGET:
+        raise ConfigError(f"INTERVIEWER_TOKEN_BUDGET must be at least {MIN_BUDGET} tokens, not {value}")
+    return value
 
 
 def project_root() -> Path:

@@ -7,6 +7,8 @@ from typing import Protocol
 from pydantic import BaseModel, Field
 
 from . import prompt_context
+from .budget import fit_texts
+from .config import DEFAULT_BUDGET
 from .domain import AnswerGrade, LLMGradeOutput, QualityGrade, QualityId, Question, Usage
 from .errors import GradingError
 from .grounding import ground
@@ -61,29 +63,35 @@ class LLMGrader:
         llm: the backend that answers.
         templates: the template set holding ``grader_system.j2`` and ``grader_user.j2``.
         model: the model to ask.
+        budget: estimated input tokens a grading request may use; long answers are shortened to fit.
     """
 
-    def __init__(self, llm: LLM, templates: TemplateSet, model: str) -> None:
+    def __init__(self, llm: LLM, templates: TemplateSet, model: str, budget: int = DEFAULT_BUDGET) -> None:
         self.llm = llm
         self.templates = templates
         self.model = model
+        self.budget = budget
         self.name = f"llm:{model}"
         self.usage = Usage()
 
     def request(self, item: GradingItem) -> LLMRequest:
         """The grading request for an item (the system prompt, the whole rubric, is cached)."""
         system = self.templates.render("grader_system.j2", prompt_context.grader_system())
-        user = self.templates.render(
-            "grader_user.j2",
-            prompt_context.grader_user(item.question_text, item.answers, item.qualities, item.strong_answer),
-        )
-        return LLMRequest(
-            purpose="grader",
-            model=self.model,
-            system=[SystemBlock(text=system, cache=True)],
-            messages=[Message(role="user", content=user)],
-            max_tokens=GRADER_MAX_TOKENS,
-        )
+
+        def build(answers: list[str]) -> LLMRequest:
+            user = self.templates.render(
+                "grader_user.j2",
+                prompt_context.grader_user(item.question_text, answers, item.qualities, item.strong_answer),
+            )
+            return LLMRequest(
+                purpose="grader",
+                model=self.model,
+                system=[SystemBlock(text=system, cache=True)],
+                messages=[Message(role="user", content=user)],
+                max_tokens=GRADER_MAX_TOKENS,
+            )
+
+        return fit_texts(build, item.answers, self.budget)
 
     def grade(self, item: GradingItem) -> AnswerGrade:
         """Grade, then keep only asked-for qualities and grounded quotes.

@@ -24,6 +24,8 @@ _QUOTE_MARKS = str.maketrans(
         "\u2212": "-",
         "\u00a0": " ",
         "\u2026": "...",
+        "\u2039": "<",
+        "\u203a": ">",
     }
 )
 _ELLIPSIS = re.compile(r"\s*(?:\.\.\.|\[\.\.\.\]|\[…\])\s*")
@@ -41,20 +43,31 @@ def _clean_quote(quote: str) -> str:
     return quote.strip(" \"'").rstrip(".,;:!?").strip()
 
 
+# An ellipsis that leaves out one of these could turn "I would never trust it" into "I would ... trust it".
+_NEGATION = re.compile(r"\b(?:not|no|never|nothing|nobody|none|neither|nor|without|cannot|\w+n't)\b")
+
+
 def is_grounded(quote: str, source: str) -> bool:
-    """Whether a quote appears in the source text (pieces around an ellipsis in order)."""
+    """Whether a quote appears in the source text as whole words (pieces around an ellipsis in order).
+
+    An ellipsis may leave words out but not a negation: a quote whose gap hides "not" or "never"
+    says the opposite of what the candidate said, so it is not grounded.
+    """
     cleaned = _clean_quote(quote)
     if len(cleaned) < MIN_QUOTE_CHARS:
         return False
     haystack = normalise(source)
     position = 0
+    previous_end: int | None = None
     for piece in (p.strip(" \"'") for p in _ELLIPSIS.split(cleaned)):
         if not piece:
             continue
-        found = haystack.find(piece, position)
-        if found < 0:
+        found = re.compile(r"(?<!\w)" + re.escape(piece) + r"(?!\w)").search(haystack, position)
+        if found is None:
             return False
-        position = found + len(piece)
+        if previous_end is not None and _NEGATION.search(haystack, previous_end, found.start()):
+            return False
+        position = previous_end = found.end()
     return True
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .domain import (
@@ -21,6 +22,18 @@ def _roles() -> list[dict[str, str]]:
     return [{"id": r.value, "title": ROLE_TITLES[r], "description": ROLE_DESCRIPTIONS[r]} for r in Role]
 
 
+_DELIMITER = re.compile(r"<(/?)(answer\b)", re.IGNORECASE)
+
+
+def fenced(answer: str) -> str:
+    """An answer that cannot close or open the ``<answer>`` tags the templates wrap it in.
+
+    The angle bracket becomes a look-alike (which grounding folds back), so an answer that types
+    ``</answer>`` followed by instructions stays inside its own tags.
+    """
+    return _DELIMITER.sub(lambda m: "\u2039" + m.group(1) + m.group(2), answer)
+
+
 def _focus(config: InterviewConfig) -> list[Quality]:
     rubric = all_qualities()
     return [rubric[q] for q in config.focus] if config.focus else list(rubric.values())
@@ -35,6 +48,7 @@ def interviewer_system(config: InterviewConfig) -> dict[str, Any]:
         "persona": config.persona.value,
         "mode": config.mode.value,
         "qualities": _focus(config),
+        "rubric": list(all_qualities().values()),
         "num_questions": config.num_questions,
         "max_follow_ups": config.max_follow_ups,
     }
@@ -71,7 +85,7 @@ def grader_user(
     rubric = all_qualities()
     return {
         "question": question,
-        "answers": answers,
+        "answers": [fenced(a) for a in answers],
         "qualities": [rubric[q] for q in qualities],
         "strong_answer": strong_answer,
     }
@@ -90,7 +104,7 @@ def report_user(
         "role": ROLE_TITLES[config.role],
         "background": BACKGROUND_TITLES[config.background],
         "scores": scores,
-        "exchanges": exchanges,
+        "exchanges": [{**x, "answers": [fenced(a) for a in x["answers"]]} for x in exchanges],
     }
 
 

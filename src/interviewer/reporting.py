@@ -7,6 +7,8 @@ from statistics import mean
 from typing import Protocol
 
 from . import prompt_context
+from .budget import fit_texts
+from .config import DEFAULT_BUDGET
 from .domain import (
     ROLE_TITLES,
     AnswerGrade,
@@ -157,16 +159,17 @@ def _stronger(exchange: Exchange) -> str:
 class LLMReporter:
     """Asks the model for the narrative through the set's report templates, checking it in code."""
 
-    def __init__(self, llm: LLM, templates: TemplateSet, model: str) -> None:
+    def __init__(self, llm: LLM, templates: TemplateSet, model: str, budget: int = DEFAULT_BUDGET) -> None:
         self.llm = llm
         self.templates = templates
         self.model = model
+        self.budget = budget
         self.usage = Usage()
 
     def request(
         self, config: InterviewConfig, exchanges: list[Exchange], summaries: list[QualitySummary]
     ) -> LLMRequest:
-        """The report request: roles and rubric (cached), then the graded interview."""
+        """The report request: roles and rubric (cached), then the graded interview, shortened to the budget."""
         rubric = all_qualities()
         scores = [
             {
@@ -177,29 +180,35 @@ class LLMReporter:
             }
             for s in summaries
         ]
-        rows = [
-            {
-                "question_id": x.question.id,
-                "question": x.question.text,
-                "answers": x.answers,
-                "mean_score": x.mean_score,
-            }
-            for x in exchanges
-        ]
-        return LLMRequest(
-            purpose="report",
-            model=self.model,
-            system=[
-                SystemBlock(text=self.templates.render("report_system.j2", prompt_context.report_system()), cache=True)
-            ],
-            messages=[
-                Message(
-                    role="user",
-                    content=self.templates.render("report_user.j2", prompt_context.report_user(config, scores, rows)),
-                )
-            ],
-            max_tokens=REPORT_MAX_TOKENS,
-        )
+        system = self.templates.render("report_system.j2", prompt_context.report_system())
+
+        def build(answers: list[str]) -> LLMRequest:
+            remaining = iter(answers)
+            rows = [
+                {
+                    "question_id": x.question.id,
+                    "question": x.question.text,
+                    "answers": [next(remaining) for _ in x.answers],
+                    "mean_score": x.mean_score,
+                }
+                for x in exchanges
+            ]
+            return LLMRequest(
+                purpose="report",
+                model=self.model,
+                system=[SystemBlock(text=system, cache=True)],
+                messages=[
+                    Message(
+                        role="user",
+                        content=self.templates.render(
+                            "report_user.j2", prompt_context.report_user(config, scores, rows)
+                        ),
+                    )
+                ],
+                max_tokens=REPORT_MAX_TOKENS,
+            )
+
+        return fit_texts(build, [a for x in exchanges for a in x.answers], self.budget)
 
     def narrative(
         self, config: InterviewConfig, exchanges: list[Exchange], summaries: list[QualitySummary]

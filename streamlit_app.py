@@ -132,7 +132,7 @@ def show_turns(interview: Interview) -> None:
                 st.markdown(turn.text)
 
 
-def stream_reply(run: object) -> None:
+def stream_reply(run: object, rerun: bool = True) -> None:
     """Stream an interviewer reply into a chat bubble; errors keep the turn retryable."""
     try:
         reply = run() if callable(run) else run
@@ -142,7 +142,8 @@ def stream_reply(run: object) -> None:
             st.session_state["notice"] = reply.notice
     except InterviewerError as exc:
         st.session_state["error"] = str(exc)
-    st.rerun()
+    if rerun:
+        st.rerun()
 
 
 # ----- set-up -----------------------------------------------------------------------------------
@@ -212,7 +213,15 @@ def interview_view(interview: Interview) -> None:
     left, right = st.columns(2)
     skip = left.button("Skip question", width="stretch", disabled=interview.needs_retry)
     end = right.button("End interview", width="stretch")
+    # The chat input is pinned to the bottom wherever it is called; reading it here tells whether input is waiting.
+    answer = st.chat_input(
+        f"Your answer (up to {MAX_ANSWER_CHARS:,} characters are kept)", disabled=interview.needs_retry
+    )
     show_turns(interview)
+    if interview.unfinished_reply is not None:
+        # A click or an answer during streaming reran the page mid-reply: finish it first, then
+        # handle that input below, so neither the reply nor the answer is lost.
+        stream_reply(interview.unfinished_reply, rerun=answer is None and not skip and not end)
     if "notice" in st.session_state:
         st.warning(st.session_state.pop("notice"))
     if "error" in st.session_state:
@@ -229,7 +238,6 @@ def interview_view(interview: Interview) -> None:
         return
     if skip:
         stream_reply(interview.skip)
-    answer = st.chat_input(f"Your answer (up to {MAX_ANSWER_CHARS:,} characters are kept)")
     if answer is not None:
         if not answer.strip():
             st.session_state["error"] = "Your answer is empty: type an answer, or skip the question."

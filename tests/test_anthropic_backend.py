@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
@@ -13,7 +13,7 @@ from interviewer.anthropic_llm import AnthropicLLM
 from interviewer.backends import create_backend
 from interviewer.budget import count_tokens
 from interviewer.config import Settings
-from interviewer.domain import InterviewConfig, LLMGradeOutput, Mode, QualityId, Question, Role
+from interviewer.domain import InterviewConfig, LLMGradeOutput, Mode, QualityId, Role
 from interviewer.errors import BackendError, GradingError, MissingKeyError
 from interviewer.grading import GradingItem
 from interviewer.interview import Interview
@@ -21,6 +21,7 @@ from interviewer.llm import LLMRequest, Message, SystemBlock, complete_structure
 from interviewer.questions import plan_questions
 from interviewer.storage import Store
 from tests.fakes.anthropic_server import FakeAnthropic
+from tests.fakes.claude_script import scripted_claude
 from tests.fakes.keys import fake_key
 
 KEY = fake_key("test")
@@ -47,45 +48,12 @@ def grade_json(qualities: list[QualityId], quote: str, score: int = 3) -> dict[s
     }
 
 
-def interviewer_reply(body: dict[str, object]) -> str:
-    system = " ".join(block["text"] for block in body["system"])  # type: ignore[index, union-attr]
-    if "This was the last question" in system:
-        return "<notes>done</notes><move>next</move>Thank you. Your report is being prepared."
-    marker = "keeping its substance: "
-    if marker in system:
-        question = system.split(marker, 1)[1].split("\n", 1)[0]
-        return f"<notes>covered the basics</notes><move>next</move>Thanks. {question}"
-    return "<notes>start</notes><move>next</move>Welcome. Let us begin with the first question."
-
-
-def scripted_api(questions: list[Question], quote: str, fit: Role) -> Callable[[dict[str, object]], object]:
-    """A Messages API that interviews through ``questions``, grades every quality 3 citing ``quote``, and reports."""
-
-    def respond(body: dict[str, object]) -> object:
-        if "output_config" not in body:
-            return interviewer_reply(body)
-        user = body["messages"][-1]["content"]  # type: ignore[index]
-        if "Grade these qualities" in user:
-            question = next(q for q in questions if q.text in user)
-            return grade_json(question.qualities, quote)
-        return {
-            "strengths": ["Cited a number."],
-            "gaps": ["No rollout plan."],
-            "rewrite_question_id": questions[0].id,
-            "stronger_answer": "A stronger answer.",
-            "role_fit": fit.value,
-            "role_fit_reason": "The answers' emphasis.",
-        }
-
-    return respond
-
-
 def test_full_interview_on_the_anthropic_backend(fake: FakeAnthropic, live_settings: Settings, store: Store) -> None:
     config = InterviewConfig(role=Role.BUILDER, num_questions=3, max_follow_ups=0, seed=3)
     questions = plan_questions(config)
     answer = "We would build an eval set of 300 real cases and gate the launch at 95 percent precision."
 
-    fake.respond_with(scripted_api(questions, "an eval set of 300 real cases", Role.BUILDER))
+    fake.respond_with(scripted_claude("an eval set of 300 real cases", "builder"))
     backend = create_backend("anthropic", settings=live_settings)
     interview = Interview(backend, config, store=store, questions=questions)
     chunks = list(interview.start())
@@ -160,7 +128,7 @@ def test_a_long_interview_stays_within_the_budget_to_the_report(
     ]
     assert all(len(a) <= 12_000 for a in answers)
 
-    fake.respond_with(scripted_api(questions, "we measure precision at threshold 3", Role.ORCHESTRATOR))
+    fake.respond_with(scripted_claude("we measure precision at threshold 3", "orchestrator"))
     budget = 8_000
     backend = create_backend("anthropic", settings=replace(live_settings, budget=budget))
     interview = Interview(backend, config, store=store, questions=questions)
@@ -252,7 +220,7 @@ def test_outage_mid_interview_loses_nothing_and_retries(
     assert stored is not None
     assert stored.turns[-1].text == "My carefully written answer about evals."
     assert interview.needs_retry
-    fake.respond_with(lambda body: interviewer_reply(body) if "output_config" not in body else grade_json([], ""))
+    fake.respond_with(scripted_claude())
     reply = interview.retry()
     assert "Thanks." in reply.read()
     assert not interview.needs_retry

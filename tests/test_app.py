@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.fakes.anthropic_server import FakeAnthropic
+from tests.fakes.claude_script import scripted_claude
 from tests.fakes.keys import fake_key
 
 APP_KEY = fake_key("app")
@@ -146,35 +147,7 @@ def claude(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAnthropic]:
         yield fake
 
 
-def scripted(body: dict[str, object]) -> object:
-    system = " ".join(block["text"] for block in body.get("system", []))  # type: ignore[union-attr,index]
-    user = body["messages"][-1]["content"]  # type: ignore[index]
-    if "output_config" in body and "Grade these qualities" in str(user):
-        ids = str(user).split("in this order: ")[1].rstrip(".").split(", ")
-        return {
-            "grades": [
-                {"quality": q, "score": 3, "evidence": ["an eval set"], "rationale": "r", "improvement": "i"}
-                for q in ids
-            ],
-            "feedback": "f",
-        }
-    if "output_config" in body:
-        first_id = str(user).split("[", 1)[1].split("]", 1)[0]
-        return {
-            "strengths": ["Named an eval set."],
-            "gaps": ["No rollout plan."],
-            "rewrite_question_id": first_id,
-            "stronger_answer": "A stronger answer.",
-            "role_fit": "integrator",
-            "role_fit_reason": "Integrates.",
-        }
-    if "This was the last question" in system:
-        return "<notes>n</notes><move>next</move>Thank you. Your report is being prepared."
-    if "keeping its substance: " in system:
-        return (
-            "<notes>n</notes><move>next</move>Thanks. " + system.split("keeping its substance: ", 1)[1].split("\n")[0]
-        )
-    return "<notes>n</notes><move>next</move>Welcome to the interview. First question: how would you verify it?"
+scripted = scripted_claude()
 
 
 def test_full_interview_on_claude_through_the_fake_api(claude: FakeAnthropic) -> None:

@@ -5,6 +5,7 @@ In CI a missing browser fails the run; on a laptop without Chromium the test is 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -16,6 +17,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from tests.fakes.anthropic_server import FakeAnthropic
+from tests.fakes.claude_script import scripted_claude
+from tests.fakes.keys import fake_key
 
 ROOT = Path(__file__).parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -54,11 +59,13 @@ def browser_path() -> str:
     return CHROMIUM
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextlib.contextmanager
+def _serve(db: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """`streamlit run` on a free port with a clean environment; yields its URL."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ANTHROPIC_", "INTERVIEWER_"))}
-    env["INTERVIEWER_DB"] = str(tmp_path_factory.mktemp("db") / "browser.db")
+    env["INTERVIEWER_DB"] = str(db)
+    env.update(extra_env or {})
     streamlit = shutil.which("streamlit", path=str(Path(sys.executable).parent)) or "streamlit"
     process = subprocess.Popen(
         [
@@ -101,6 +108,23 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             process.wait()
         if process.stdout:
             process.stdout.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with _serve(tmp_path_factory.mktemp("db") / "browser.db") as url:
+        yield url
+
+
+@pytest.fixture
+def claude_app(tmp_path: Path) -> Iterator[tuple[str, FakeAnthropic]]:
+    """The app on the anthropic backend, talking to a fake Messages API that streams at a model's pace."""
+    with FakeAnthropic() as fake:
+        fake.respond_with(scripted_claude())
+        fake.delta_delay = 0.1
+        env = {"ANTHROPIC_API_KEY": fake_key("browser"), "ANTHROPIC_BASE_URL": fake.base_url}
+        with _serve(tmp_path / "claude.db", env) as url:
+            yield url, fake
 
 
 # Watches the third chat bubble (question, answer, reply) and records its text length on every DOM
@@ -202,4 +226,49 @@ def test_offline_interview_in_a_real_browser(
         text = saved.read_text()
         assert text.startswith("# Mock interview report")
         assert ANSWERS[0][:30] in text
+        browser.close()
+
+
+def test_an_answer_typed_while_claude_is_still_speaking_is_kept(
+    browser_path: str, claude_app: tuple[str, FakeAnthropic]
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    url, fake = claude_app
+    first, second = ANSWERS[0], ANSWERS[1]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=browser_path, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(url)
+        page.get_by_role("button", name="Start interview").wait_for(timeout=60_000)
+        page.get_by_role("button", name="Start interview").click()
+        page.get_by_text("Question 1 of").first.wait_for(timeout=30_000)
+        assert not _settle(page)
+        _answer(page, first)
+        # Send the next answer while the reply to the first is still arriving, word by word.
+        page.wait_for_function(
+            """() => { const b = document.querySelectorAll('[data-testid="stChatMessage"]');
+                       return b.length >= 3 && b[2].innerText.length > 20; }""",
+            timeout=30_000,
+        )
+        _answer(page, second)
+        page.get_by_text("Question 3 of").first.wait_for(timeout=30_000)
+        assert not _settle(page)
+
+        streamed = [r for r in fake.message_requests if r.body.get("stream")]
+        assert len(streamed) == 3, "opening, the reply to the first answer, the reply to the second"
+        interrupted = str(scripted_claude()(streamed[1].body)).split("</move>", 1)[1]
+        for attempt in ("before", "after"):
+            page.get_by_text("Question 3 of").first.wait_for(timeout=30_000)
+            bubbles = page.locator('[data-testid="stChatMessage"]')
+            texts = [" ".join(bubbles.nth(i).inner_text().split()) for i in range(bubbles.count())]
+            mine = [i for i, t in enumerate(texts) if first in t or second in t]
+            assert len(mine) == 2, f"both answers are on screen once ({attempt} a reload): {texts}"
+            between = " ".join(texts[mine[0] + 1 : mine[1]])
+            assert " ".join(interrupted.split()) in between, f"the interrupted reply is whole ({attempt})"
+            assert any("Thanks." in t for t in texts[mine[1] + 1 :]), f"the second answer got its reply ({attempt})"
+            if attempt == "before":
+                page.screenshot(path=str(ARTIFACTS / "interrupted-reply.png"), full_page=True)
+                page.reload()
+                page.get_by_text(second[:40]).first.wait_for(timeout=30_000)
         browser.close()

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from interviewer import Interview, InterviewConfig, create_backend
-from interviewer.domain import Mode, Speaker, TurnKind
-from interviewer.errors import AnswerError, InterviewStateError
+from interviewer.domain import Mode, Speaker, TurnKind, Usage
+from interviewer.errors import AnswerError, BackendError, InterviewStateError
 from interviewer.fake_llm import FakeLLM, default_reply
 from interviewer.interview import MAX_ANSWER_CHARS
-from interviewer.llm import LLMRequest
+from interviewer.llm import Completion, LLMRequest, TextStream
+from interviewer.questions import plan_questions
 from interviewer.storage import Store
 
 
@@ -217,3 +220,79 @@ def test_private_header_never_reaches_the_candidate(chunks: list[str]) -> None:
     assert "Hello there." in text
     assert reply.notes == "SECRET"
     assert reply.move is Move.NEXT
+
+
+def test_a_reply_without_its_move_header_still_leaves_the_next_question_on_screen() -> None:
+    script = ["<notes>n</notes><move>next</move>Hello, first question.", "Interesting. Tell me about your team."]
+    llm = FakeLLM(script=script)
+    interview = Interview(fake_backend(llm), InterviewConfig(num_questions=3, max_follow_ups=1))
+    interview.start().read()
+    first = interview.current_question
+    text = interview.answer("An answer.").read()
+    assert interview.current_question is not None and interview.current_question != first
+    assert text.startswith("Interesting. Tell me about your team.")
+    assert interview.current_question.text in text, "the question the engine moved to is shown"
+    assert interview.transcript.turns[-1].text == text
+    interview.close()
+
+
+def test_a_reply_without_a_header_that_asks_the_next_question_is_left_alone() -> None:
+    config = InterviewConfig(num_questions=3, max_follow_ups=1, seed=2)
+    questions = plan_questions(config)
+    script = ["<notes>n</notes><move>next</move>Hello.", f"Thanks. Next: {questions[1].text}"]
+    interview = Interview(fake_backend(FakeLLM(script=script)), config, questions=questions)
+    interview.start().read()
+    text = interview.answer("An answer.").read()
+    assert text == f"Thanks. Next: {questions[1].text}"
+    assert interview.current_question == questions[1]
+    interview.close()
+
+
+@pytest.mark.parametrize("empty", ["", "<notes>only notes</notes><move>follow_up</move>", "   "])
+def test_an_empty_reply_is_replaced_by_the_question_from_the_bank(empty: str) -> None:
+    config = InterviewConfig(num_questions=3, max_follow_ups=1, seed=2)
+    questions = plan_questions(config)
+    interview = Interview(fake_backend(FakeLLM(script=[empty, empty])), config, questions=questions)
+    opening = interview.start().read()
+    assert questions[0].text in opening
+    text = interview.answer("An answer.").read()
+    assert questions[1].text in text and interview.current_question == questions[1]
+    assert all(t.text.strip() for t in interview.transcript.turns)
+    interview.close()
+
+
+def test_a_reply_read_part_way_is_finished_on_the_next_read_and_recorded_once() -> None:
+    interview = Interview(create_backend("offline"), InterviewConfig(num_questions=3, max_follow_ups=0, seed=6))
+    interview.start().read()
+    reply = interview.answer("We'd sample 200 outputs a week and stop the launch if precision drops below 90%.")
+    reader = iter(reply)
+    shown = [next(reader), next(reader)]
+    del reader  # the page rerun that interrupted the stream
+    assert interview.unfinished_reply is reply and not interview.needs_retry
+    with pytest.raises(InterviewStateError, match="still speaking"):
+        interview.answer("Typed while the reply streamed.")
+    resumed = list(reply)
+    assert resumed[0] == "".join(shown), "what was already on screen comes first, whole"
+    assert "".join(resumed).strip() == reply.text
+    assert interview.unfinished_reply is None
+    assert [t.text for t in interview.transcript.turns].count(reply.text) == 1
+    interview.answer("Typed while the reply streamed.").read()
+    interview.close()
+
+
+def test_a_reply_that_broke_off_with_an_error_is_retried_not_resumed() -> None:
+    class BreaksMidStream(FakeLLM):
+        def stream(self, request: LLMRequest) -> TextStream:
+            def chunks() -> Iterator[str]:
+                yield "Hello, "
+                raise BackendError("the API went away")
+
+            return TextStream(chunks(), lambda text: Completion(text=text, usage=Usage(), model="fake"))
+
+    interview = Interview(fake_backend(BreaksMidStream()), InterviewConfig(num_questions=3))
+    reply = interview.start()
+    reader = iter(reply)
+    with pytest.raises(BackendError):
+        list(reader)
+    assert reply.failed and interview.unfinished_reply is None and interview.needs_retry
+    interview.close()

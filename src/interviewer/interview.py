@@ -7,6 +7,7 @@ as the last answer is graded. State is persisted after every turn.
 
 from __future__ import annotations
 
+import re
 import threading
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor, wait
@@ -97,6 +98,7 @@ class Interview:
         self._futures: dict[str, Future[AnswerGrade]] = {}
         self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="grader")
         self._lock = threading.RLock()
+        self._in_flight: InterviewerReply | None = None
 
     # ----- state -----------------------------------------------------------------------------
 
@@ -130,7 +132,13 @@ class Interview:
     @property
     def needs_retry(self) -> bool:
         """Whether the last interviewer turn failed and should be retried."""
-        return self.state.pending is not None
+        return self.state.pending is not None and self.unfinished_reply is None
+
+    @property
+    def unfinished_reply(self) -> InterviewerReply | None:
+        """A reply whose reader stopped part-way (a page rerun): iterate it again to finish it."""
+        reply = self._in_flight
+        return reply if reply is not None and not reply.done and not reply.failed else None
 
     @property
     def usage(self) -> Usage:
@@ -284,6 +292,8 @@ class Interview:
     def _expect_answer(self) -> None:
         if self.state.phase is not Phase.ASKING:
             raise InterviewStateError("the interview is over" if self.finished else "the interview has not started yet")
+        if self.unfinished_reply is not None:
+            raise InterviewStateError("the interviewer is still speaking: finish reading its reply first")
         if self.state.pending is not None:
             raise InterviewStateError("the interviewer's last turn failed: retry it before answering")
 
@@ -308,7 +318,9 @@ class Interview:
         self.state.pending = phase
         self._persist()
         reply = self.backend.interviewer.reply(ctx)
+        self._in_flight = reply
         reply.on_move(lambda r: self._on_move(r, ctx))
+        reply.on_end(lambda r, text: _missing_question(r, text, ctx))
         reply.on_done(lambda r: self._on_done(r, ctx))
         return reply
 
@@ -459,6 +471,33 @@ class Interview:
 
 def _awaits_answer(transcript: Transcript) -> bool:
     return bool(transcript.turns) and transcript.turns[-1].speaker is Speaker.INTERVIEWER
+
+
+def _missing_question(reply: InterviewerReply, text: str, ctx: TurnContext) -> str:
+    """The question a reply failed to ask, so that the candidate always has one on screen.
+
+    An empty reply (only its header, or nothing) gets the question from the bank. A reply that
+    did not state its move is taken as moving on; unless it already carries most of the next
+    question's words, the next question is appended, or the candidate would answer a question
+    the engine is not on.
+    """
+    if reply.epilogue:
+        return ""
+    if not text.strip():
+        if ctx.phase == "opening":
+            return ask_text(ctx.question, ctx.number, ctx.total)
+        reply.move = Move.NEXT
+        return _fallback_next(ctx)
+    if reply.move_stated or ctx.phase == "opening" or ctx.next_question is None:
+        return ""
+    wanted = _content_words(ctx.next_question.text)
+    if wanted and len(wanted & _content_words(text)) >= len(wanted) / 2:
+        return ""
+    return _fallback_next(ctx)
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z][a-z'-]{3,}", text.lower())}
 
 
 def _fallback_next(ctx: TurnContext) -> str:

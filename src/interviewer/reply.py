@@ -7,6 +7,7 @@ from the candidate, who sees only the text after it, streamed as it arrives.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -56,13 +57,22 @@ class InterviewerReply:
         self._parse_header = parse_header
         self._usage = usage
         self.move = default_move
+        self.move_stated = not parse_header
+        """Whether the move is known for sure: offline replies carry it, model replies must state it."""
         self.notes = ""
         self.text = ""
         self.done = False
+        self.shown = ""
+        self.failed = False
+        """Whether the stream broke off with an error (the turn is then retried, not resumed)."""
+        """Everything yielded so far, prelude included."""
+        self._stream: Iterator[str] | None = None
+        self._lock = threading.Lock()
         self.notice = ""
         """A message for the candidate about their answer (for example, that it was trimmed)."""
         self._on_done: list[Callable[[InterviewerReply], None]] = []
         self._on_move: Callable[[InterviewerReply], tuple[str, str]] | None = None
+        self._on_end: Callable[[InterviewerReply, str], str] | None = None
         self.prelude = ""
         """Text shown before the interviewer's own (coach-mode feedback), recorded as its own turn."""
         self.epilogue = ""
@@ -81,10 +91,38 @@ class InterviewerReply:
         """Once the move is known, ``callback`` may set it and return text to show before and after."""
         self._on_move = callback
 
+    def on_end(self, callback: Callable[[InterviewerReply, str], str]) -> None:
+        """Once the stream ends, ``callback`` sees the visible text and may return more to show after it."""
+        self._on_end = callback
+
     def __iter__(self) -> Iterator[str]:
+        """The visible chunks.
+
+        A reader that stopped part-way (a page rerun, say) may iterate again, even while the old
+        reader's thread is still waiting on the stream: every reader gets the whole text, what was
+        already shown first, then the rest as it arrives.
+        """
         if self.done:
             yield from [self.text] if self.text else []
             return
+        position = 0
+        while True:
+            with self._lock:
+                if len(self.shown) == position:
+                    if self._stream is None:
+                        self._stream = self._generate()
+                    try:
+                        chunk = next(self._stream, None)
+                    except Exception:
+                        self.failed = True
+                        raise
+                    if chunk is None:
+                        return
+                    self.shown += chunk
+                pending, position = self.shown[position:], len(self.shown)
+            yield pending
+
+    def _generate(self) -> Iterator[str]:
         visible: list[str] = []
         chunks = self._visible()
         first = next(chunks, "")
@@ -98,6 +136,8 @@ class InterviewerReply:
         for chunk in chunks:
             visible.append(chunk)
             yield chunk
+        if self._on_end is not None:
+            self.epilogue = "\n\n".join(p for p in (self.epilogue, self._on_end(self, "".join(visible))) if p)
         if self.epilogue:
             visible.append("\n\n" + self.epilogue)
             yield "\n\n" + self.epilogue
@@ -139,6 +179,7 @@ class InterviewerReply:
             value = move.group(1).lower().replace("-", "_")
             if value in (Move.FOLLOW_UP.value, Move.NEXT.value):
                 self.move = Move(value)
+                self.move_stated = True
         rest = re.sub(r"<notes>.*?(?:</notes>|$)", "", buffer, flags=re.S)
         rest = re.sub(r"<move>.*?</move>", "", rest, flags=re.S)
         return _TAGS.sub("", rest).lstrip()

@@ -11,6 +11,7 @@ import contextlib
 import json
 import re
 import threading
+import time
 import uuid
 from collections import deque
 from collections.abc import Callable
@@ -122,6 +123,8 @@ class FakeAnthropic:
         self._responder: Responder | None = None
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self.delta_delay = 0.0
+        """Seconds between streamed text deltas, to pace replies like a real model."""
 
     def start(self) -> Self:
         """Bind a free port and serve from a non-daemon thread; returns self."""
@@ -359,9 +362,13 @@ class _Handler(BaseHTTPRequestHandler):
         block = {"type": "text", "text": ""}
         self._event("content_block_start", index=0, content_block=block)
         self._event("ping")
+        fake: FakeAnthropic = self.server.fake  # type: ignore[attr-defined]
         for chunk in deltas:
             delta = {"type": "text_delta", "text": chunk}
             self._event("content_block_delta", index=0, delta=delta)
+            if fake.delta_delay:
+                self.wfile.flush()
+                time.sleep(fake.delta_delay)
         if script.kind == "stream_error":
             self._event("error", **_error_body(script.error_type, script.message))
         else:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from interviewer import coach
 from interviewer.config import Settings
@@ -25,10 +27,11 @@ from interviewer.domain import (
     Speaker,
     TurnKind,
 )
-from interviewer.errors import InterviewerError
+from interviewer.errors import InterviewerError, StaleSessionError
 from interviewer.export import report_json, report_markdown
 from interviewer.interview import MAX_ANSWER_CHARS, Interview
 from interviewer.progress import score_history, weakest_qualities
+from interviewer.reply import InterviewerReply
 from interviewer.rubric import qualities
 from interviewer.storage import Store
 
@@ -132,7 +135,7 @@ def show_turns(interview: Interview) -> None:
                 st.markdown(turn.text)
 
 
-def stream_reply(run: object, rerun: bool = True) -> None:
+def stream_reply(run: InterviewerReply | Callable[[], InterviewerReply], rerun: bool = True) -> None:
     """Stream an interviewer reply into a chat bubble; errors keep the turn retryable."""
     try:
         reply = run() if callable(run) else run
@@ -140,10 +143,21 @@ def stream_reply(run: object, rerun: bool = True) -> None:
             st.write_stream(iter(reply))
         if reply.notice:
             st.session_state["notice"] = reply.notice
+    except StaleSessionError as exc:
+        forget_stale_copy(exc)
     except InterviewerError as exc:
         st.session_state["error"] = str(exc)
     if rerun:
         st.rerun()
+
+
+def forget_stale_copy(exc: StaleSessionError, unsaved: str | None = None) -> None:
+    """Another tab moved this interview on: drop this copy so the next run reloads it from storage."""
+    st.session_state.pop("interview", None)
+    st.session_state["error"] = str(exc)
+    if unsaved:
+        st.session_state["unsaved"] = unsaved
+    st.rerun()
 
 
 # ----- set-up -----------------------------------------------------------------------------------
@@ -226,8 +240,14 @@ def interview_view(interview: Interview) -> None:
         st.warning(st.session_state.pop("notice"))
     if "error" in st.session_state:
         st.error(st.session_state.pop("error"))
+    if "unsaved" in st.session_state:
+        st.caption("Your answer that was not saved, to paste again:")
+        st.code(st.session_state.pop("unsaved"), language=None, wrap_lines=True)
     if end:
-        interview.end()
+        try:
+            interview.end()
+        except StaleSessionError as exc:
+            forget_stale_copy(exc)
         st.rerun()
     if interview.pending_grades():
         st.caption(f"Grading {interview.pending_grades()} earlier answer(s) in the background.")
@@ -244,21 +264,41 @@ def interview_view(interview: Interview) -> None:
             st.rerun()
         with st.chat_message("user"):
             st.markdown(answer[:MAX_ANSWER_CHARS])
-        stream_reply(lambda: interview.answer(answer))
+        try:
+            reply = interview.answer(answer)
+        except StaleSessionError as exc:
+            forget_stale_copy(exc, unsaved=answer)
+        except InterviewerError as exc:
+            st.session_state["error"] = str(exc)
+            st.rerun()
+        stream_reply(reply)
 
 
 # ----- the report -------------------------------------------------------------------------------
+def new_interview_button(where: DeltaGenerator) -> None:
+    if where.button("New interview", type="primary"):
+        st.query_params.clear()
+        st.session_state.pop("interview", None)
+        st.rerun()
+
+
 def report_view(interview: Interview) -> None:
     report: Report | None = store.load_report(interview.session_id)
+    if report is None and not interview.answered_any:
+        st.info("You ended the interview before answering a question, so there is nothing to grade.")
+        new_interview_button(st.container())
+        return
     if report is None:
         try:
             with st.spinner("Grading your answers..."):
                 report = interview.report(timeout=120)
         except InterviewerError as exc:
             st.error(f"Grading failed: {exc}")
-            if st.button("Retry grading"):
+            left, right = st.columns(2)
+            if left.button("Retry grading", width="stretch"):
                 interview.regrade_failed()
                 st.rerun()
+            new_interview_button(right)
             return
     show_report(report, interview)
 
@@ -321,10 +361,7 @@ def show_report(report: Report, interview: Interview) -> None:
         f"report-{report.session_id[:8]}.json",
         "application/json",
     )
-    if third.button("New interview", type="primary"):
-        st.query_params.clear()
-        st.session_state.pop("interview", None)
-        st.rerun()
+    new_interview_button(third)
     with st.expander("Transcript"):
         show_turns(interview)
     progress_view()

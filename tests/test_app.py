@@ -180,3 +180,32 @@ def test_outage_mid_interview_offers_a_retry(claude: FakeAnthropic) -> None:
     at = retry[0].click().run()
     assert not [b for b in at.button if b.label == "Retry the last turn"]
     assert "Thanks." in transcript(at)[-1]
+
+
+def test_ending_before_any_answer_leads_back_to_a_new_interview() -> None:
+    at = start(new_app())
+    at = next(b for b in at.button if b.label == "End interview").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert any("nothing to grade" in i.value for i in at.info)
+    at = next(b for b in at.button if b.label == "New interview").click().run()
+    assert not at.exception
+    assert at.form_submit_button[0].label == "Start interview"
+    assert not at.query_params.get("session")
+
+
+def test_a_second_tab_on_the_same_interview_reloads_instead_of_dropping_turns() -> None:
+    first = start(new_app(), questions=4)
+    session = first.query_params["session"]
+    second = new_app(session=session)
+    first = answer(first, GOOD)
+    stale = "Typed in the second tab, which had not seen the first tab's answer."
+    second = answer(second, stale)
+    assert not second.exception, second.exception
+    assert any("another tab" in e.value for e in second.error)
+    assert any(stale in c.value for c in second.code), "the unsaved answer is shown to paste again"
+    assert GOOD in transcript(second), "the second tab now shows the first tab's answer"
+    assert stale not in transcript(second)
+    second = answer(second, stale)
+    assert not second.error
+    assert transcript(second).count(stale) == 1 and GOOD in transcript(second)

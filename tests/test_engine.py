@@ -8,7 +8,7 @@ import pytest
 
 from interviewer import Interview, InterviewConfig, create_backend
 from interviewer.domain import Mode, Speaker, TurnKind, Usage
-from interviewer.errors import AnswerError, BackendError, InterviewStateError
+from interviewer.errors import AnswerError, BackendError, InterviewStateError, StaleSessionError
 from interviewer.fake_llm import FakeLLM, default_reply
 from interviewer.interview import MAX_ANSWER_CHARS
 from interviewer.llm import Completion, LLMRequest, TextStream
@@ -296,3 +296,24 @@ def test_a_reply_that_broke_off_with_an_error_is_retried_not_resumed() -> None:
         list(reader)
     assert reply.failed and interview.unfinished_reply is None and interview.needs_retry
     interview.close()
+
+
+def test_two_copies_of_one_session_never_overwrite_each_other(store: Store) -> None:
+    config = InterviewConfig(num_questions=3, max_follow_ups=0, seed=8)
+    first = Interview(create_backend("offline"), config, store=store)
+    first.start().read()
+    other = Interview.resume(create_backend("offline"), store, first.session_id)  # a second tab
+    first.answer("Answered in the first tab: we sample 200 outputs weekly.").read()
+    with pytest.raises(StaleSessionError, match="another tab"):
+        other.answer("Answered in the second tab, which is out of date.")
+    record = store.load_session(first.session_id)
+    assert record is not None
+    texts = [t.text for t in record.turns]
+    assert "Answered in the first tab: we sample 200 outputs weekly." in texts
+    assert not any("second tab" in t for t in texts)
+    assert record.state["index"] == first.state.index, "the stale copy did not overwrite the state"
+    reloaded = Interview.resume(create_backend("offline"), store, first.session_id)
+    reloaded.answer("Answered in the second tab after a reload.").read()
+    assert len(store.load_session(first.session_id).turns) == len(reloaded.transcript.turns)  # type: ignore[union-attr]
+    for interview in (first, other, reloaded):
+        interview.close()

@@ -59,6 +59,16 @@ class InterviewStateError(InterviewerError):
     """An action does not fit the interview's current state (for example, answering after the end)."""
 
 
+class StaleSessionError(InterviewStateError):
+    """The stored interview moved on without this copy of it (another tab or window continued it)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This interview was continued in another tab or window, so this copy is out of date and "
+            "its last change was not saved. Reload the page to carry on from the latest turn."
+        )
+
+
 class BackendError(InterviewerError):
     """The model backend failed: outage, timeout or a refused request. The interview can be retried."""
 

@@ -99,6 +99,7 @@ class Interview:
         self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="grader")
         self._lock = threading.RLock()
         self._in_flight: InterviewerReply | None = None
+        self._stored_turns = 0
 
     # ----- state -----------------------------------------------------------------------------
 
@@ -133,6 +134,11 @@ class Interview:
     def needs_retry(self) -> bool:
         """Whether the last interviewer turn failed and should be retried."""
         return self.state.pending is not None and self.unfinished_reply is None
+
+    @property
+    def answered_any(self) -> bool:
+        """Whether the candidate answered at least one question (so there is something to report)."""
+        return any(t.kind is TurnKind.ANSWER for t in self.transcript.turns)
 
     @property
     def unfinished_reply(self) -> InterviewerReply | None:
@@ -431,16 +437,19 @@ class Interview:
     def _persist(self) -> None:
         if self.store is None:
             return
-        status = "finished" if self.finished else "in_progress"
-        self.store.save_session(
-            self.session_id,
-            self.config,
-            status,
-            self.backend.name,
-            self.backend.templates.label,
-            self.state.model_dump(mode="json"),
-            self.transcript.turns,
-        )
+        with self._lock:
+            status = "finished" if self.finished else "in_progress"
+            self.store.save_session(
+                self.session_id,
+                self.config,
+                status,
+                self.backend.name,
+                self.backend.templates.label,
+                self.state.model_dump(mode="json"),
+                self.transcript.turns,
+                stored_turns=self._stored_turns,
+            )
+            self._stored_turns = len(self.transcript.turns)
 
     # ----- resume ----------------------------------------------------------------------------
 
@@ -459,6 +468,7 @@ class Interview:
         interview = cls(backend, record.config, store=store, questions=questions, session_id=session_id)
         interview.state = state
         interview.transcript = Transcript(turns=record.turns)
+        interview._stored_turns = len(record.turns)
         interview.grades = store.load_grades(session_id)
         for qid in state.completed:
             if qid not in interview.grades:

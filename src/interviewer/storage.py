@@ -27,7 +27,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from .domain import AnswerGrade, InterviewConfig, QualityId, Report, Role, Turn
-from .errors import StorageError
+from .errors import StaleSessionError, StorageError
 
 metadata = MetaData()
 
@@ -133,8 +133,17 @@ class Store:
         template_set: str,
         state: dict[str, object],
         transcript: list[Turn],
+        stored_turns: int | None = None,
     ) -> None:
-        """Upsert the session and append the turns not stored yet (turns are never rewritten)."""
+        """Upsert the session and append the turns not stored yet (turns are never rewritten).
+
+        Stored turns are never rewritten. ``stored_turns`` is how many turns the writer last saw
+        stored; when the store holds a different number, another writer (a second tab) continued
+        the session, and nothing is saved.
+
+        Raises:
+            StaleSessionError: the session moved on without this writer.
+        """
         now = datetime.now(UTC)
         values = {
             "role": config.role.value,
@@ -147,11 +156,13 @@ class Store:
         }
         with self._lock, self.engine.begin() as conn:
             exists = conn.execute(select(sessions.c.id).where(sessions.c.id == session_id)).first()
+            stored = conn.execute(select(turns.c.position).where(turns.c.session_id == session_id)).scalars().all()
+            if stored_turns is not None and len(stored) != stored_turns:
+                raise StaleSessionError()
             if exists:
                 conn.execute(update(sessions).where(sessions.c.id == session_id).values(**values))
             else:
                 conn.execute(insert(sessions).values(id=session_id, created_at=now, **values))
-            stored = conn.execute(select(turns.c.position).where(turns.c.session_id == session_id)).scalars().all()
             start = len(stored)
             rows = [
                 {

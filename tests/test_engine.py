@@ -317,3 +317,20 @@ def test_two_copies_of_one_session_never_overwrite_each_other(store: Store) -> N
     assert len(store.load_session(first.session_id).turns) == len(reloaded.transcript.turns)  # type: ignore[union-attr]
     for interview in (first, other, reloaded):
         interview.close()
+
+
+def test_token_use_of_grading_survives_a_resume(store: Store) -> None:
+    config = InterviewConfig(num_questions=3, max_follow_ups=0, seed=3)
+    interview = Interview(fake_backend(), config, store=store)
+    interview.start().read()
+    interview.answer("We sample 200 outputs weekly and hand-check the risky ones.").read()
+    assert interview.wait_for_grades(10)
+    graded = sum(g.usage.input_tokens for g in interview.grades.values())
+    assert graded > 0, "the grade carries the tokens spent on it"
+    before = interview.usage
+    interview.close()
+    resumed = Interview.resume(fake_backend(), store, interview.session_id)
+    assert resumed.wait_for_grades(10)
+    assert resumed.usage.input_tokens == before.input_tokens
+    assert resumed.usage.cost_usd == pytest.approx(before.cost_usd)
+    resumed.close()

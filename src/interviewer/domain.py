@@ -284,6 +284,8 @@ class AnswerGrade(BaseModel):
     """Evidence quotes removed because they were not found in the candidate's words."""
     feedback: str = ""
     """A short note for coach mode."""
+    usage: Usage = Field(default_factory=lambda: Usage())
+    """Tokens spent grading it (zero for the heuristic), stored with the grade so a resumed session keeps them."""
 
 
 class LLMGradeOutput(BaseModel):

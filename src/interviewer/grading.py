@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Protocol
 
 from pydantic import BaseModel, Field
@@ -73,6 +74,8 @@ class LLMGrader:
         self.budget = budget
         self.name = f"llm:{model}"
         self.usage = Usage()
+        """Every grading request's tokens so far (grades run on several threads at once)."""
+        self._usage_lock = threading.Lock()
 
     def request(self, item: GradingItem) -> LLMRequest:
         """The grading request for an item (the system prompt, the whole rubric, is cached)."""
@@ -100,7 +103,8 @@ class LLMGrader:
             GradingError: the reply stays invalid after a re-ask, or omits a quality.
         """
         output, usage = complete_structured(self.llm, self.request(item), LLMGradeOutput)
-        self.usage = self.usage + usage
+        with self._usage_lock:
+            self.usage = self.usage + usage
         by_quality: dict[QualityId, QualityGrade] = {}
         for grade in output.grades:
             by_quality.setdefault(grade.quality, grade)
@@ -112,5 +116,6 @@ class LLMGrader:
             grades=[by_quality[q] for q in item.qualities],
             grader=self.name,
             feedback=output.feedback,
+            usage=usage,
         )
         return ground(graded, item.source)

@@ -64,6 +64,9 @@ class InterviewState(BaseModel):
     completed: list[str] = Field(default_factory=list)
     """Questions whose exchange is over (and so is graded or being graded)."""
     usage: Usage = Field(default_factory=Usage)
+    """The interviewer's tokens."""
+    report_usage: Usage = Field(default_factory=Usage)
+    """The report narrative's tokens (the grades carry their own)."""
 
 
 class Interview:
@@ -148,11 +151,10 @@ class Interview:
 
     @property
     def usage(self) -> Usage:
-        """Token use and cost so far, interviewer, grader and reporter together."""
-        extra = Usage()
-        for part in (self.backend.grader, self.backend.reporter):
-            extra = extra + getattr(part, "usage", Usage())
-        return self.state.usage + extra
+        """Token use and cost so far, interviewer, grader and reporter together (kept across a resume)."""
+        with self._lock:
+            graded = list(self.grades.values())
+        return sum((g.usage for g in graded), self.state.usage + self.state.report_usage)
 
     # ----- actions ---------------------------------------------------------------------------
 
@@ -268,6 +270,7 @@ class Interview:
             raise InterviewStateError("no question was answered, so there is nothing to report")
         summaries = summarise(graded)
         narrative = self.backend.reporter.narrative(self.config, [x for x in exchanges if x.grade], summaries)
+        self.state.report_usage = getattr(self.backend.reporter, "last_usage", Usage())
         report = Report(
             session_id=self.session_id,
             config=self.config,

@@ -165,6 +165,8 @@ class LLMReporter:
         self.model = model
         self.budget = budget
         self.usage = Usage()
+        self.last_usage = Usage()
+        """The tokens of the latest narrative, for that interview's own total."""
 
     def request(
         self, config: InterviewConfig, exchanges: list[Exchange], summaries: list[QualitySummary]
@@ -216,6 +218,7 @@ class LLMReporter:
         """The model's narrative; an unknown rewrite target falls back to the weakest answer."""
         output, usage = complete_structured(self.llm, self.request(config, exchanges, summaries), ReportNarrative)
         self.usage = self.usage + usage
+        self.last_usage = usage
         if output.rewrite_question_id not in {x.question.id for x in exchanges if x.answers}:
             output = output.model_copy(update={"rewrite_question_id": weakest(exchanges).question.id})
         return output

@@ -135,8 +135,13 @@ def show_turns(interview: Interview) -> None:
                 st.markdown(turn.text)
 
 
-def stream_reply(run: InterviewerReply | Callable[[], InterviewerReply], rerun: bool = True) -> None:
-    """Stream an interviewer reply into a chat bubble; errors keep the turn retryable."""
+def stream_reply(
+    run: InterviewerReply | Callable[[], InterviewerReply], rerun: bool = True, unsaved: str | None = None
+) -> None:
+    """Stream an interviewer reply into a chat bubble; errors keep the turn retryable.
+
+    ``unsaved`` is the answer that started the turn, shown again if another tab got there first.
+    """
     try:
         reply = run() if callable(run) else run
         with st.chat_message("assistant"):
@@ -144,7 +149,7 @@ def stream_reply(run: InterviewerReply | Callable[[], InterviewerReply], rerun: 
         if reply.notice:
             st.session_state["notice"] = reply.notice
     except StaleSessionError as exc:
-        forget_stale_copy(exc)
+        forget_stale_copy(exc, unsaved)
     except InterviewerError as exc:
         st.session_state["error"] = str(exc)
     if rerun:
@@ -264,14 +269,7 @@ def interview_view(interview: Interview) -> None:
             st.rerun()
         with st.chat_message("user"):
             st.markdown(answer[:MAX_ANSWER_CHARS])
-        try:
-            reply = interview.answer(answer)
-        except StaleSessionError as exc:
-            forget_stale_copy(exc, unsaved=answer)
-        except InterviewerError as exc:
-            st.session_state["error"] = str(exc)
-            st.rerun()
-        stream_reply(reply)
+        stream_reply(lambda: interview.answer(answer), unsaved=answer)
 
 
 # ----- the report -------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from . import metrics
 from .evaluation import Evaluation
 from .report import Section, Table, number
 
@@ -33,7 +34,7 @@ class Comparison:
         rows = []
         columns = [ev.outcomes for ev in self.evaluations]
         for outcomes in zip(*columns, strict=True):
-            shown = ["failed" if o.failed else "none" if o.score is None else str(o.score) for o in outcomes]
+            shown = [str(metrics.shown(o)) for o in outcomes]
             if len(set(shown)) > 1:
                 item = outcomes[0].item
                 rows.append(

@@ -201,10 +201,7 @@ def judge(result: Evaluation, thresholds: Thresholds) -> list[GateResult]:
     for spec in thresholds.gates(result.grader):
         if spec.quality is not None:
             figures = result.per_quality.get(spec.quality)
-            if spec.metric == "abs_smd":
-                value = abs(figures.smd) if figures is not None and figures.smd is not None else None
-            else:
-                value = getattr(figures, spec.metric, None)
+            value = getattr(figures, spec.metric, None)
             interval = result.intervals.get(spec.quality, {}).get(spec.metric)
             verdicts.append(judge_agreement(spec, value, interval, figures.n if figures else 0, thresholds.min_cases))
             continue

@@ -12,7 +12,6 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -214,17 +213,13 @@ class RecordSource(ReplaySource):
     def answer(self, request: LLMRequest, item: Item) -> tuple[Completion, Provenance]:
         """The recorded reply, or a live one that is recorded now."""
         try:
-            record = self.replay.lookup(request)
+            return super().answer(request, item)
         except ReplayMissError:
             pass
-        else:
-            return record.response, self._count(record.provenance)
         try:
-            completion = self.recorder.complete(request)
+            record = self.recorder.record(request)
         except RecordingError as exc:
             raise GradingError(f"the reply could not be recorded: {exc}") from exc
         with self._lock:
             self.recorded += 1
-        today = datetime.now(UTC).date().isoformat()
-        provenance = Provenance(source="recorded", model=completion.model or request.model, date=today)
-        return completion, self._count(provenance)
+        return record.response, self._count(record.provenance)

@@ -121,6 +121,11 @@ class Agreement:
     failure_rate: float | None
     confusion: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def abs_smd(self) -> float | None:
+        """The size of the bias, whichever way it leans (what the gate bounds)."""
+        return abs(self.smd) if self.smd is not None else None
+
     def to_dict(self) -> dict[str, Any]:
         """The figures as JSON-ready values."""
         return asdict(self)
@@ -229,7 +234,7 @@ def pair_ordering(outcomes: Sequence[Outcome]) -> dict[str, Any]:
                     "weaker": low.item.id,
                     "stronger": high.item.id,
                     "expected": [low.item.case.expected, high.item.case.expected],
-                    "predicted": [_shown(low), _shown(high)],
+                    "predicted": [shown(low), shown(high)],
                     "verdict": verdict,
                 }
             )
@@ -242,7 +247,8 @@ def pair_ordering(outcomes: Sequence[Outcome]) -> dict[str, Any]:
     }
 
 
-def _shown(outcome: Outcome) -> int | str:
+def shown(outcome: Outcome) -> int | str:
+    """A grade as tables show it: the score, ``none`` for not enough evidence, or ``failed``."""
     return "failed" if outcome.failed else "none" if outcome.score is None else int(outcome.score)
 
 
@@ -255,7 +261,7 @@ def adversarial(outcomes: Sequence[Outcome], tags: Iterable[str]) -> dict[str, A
         result[tag] = {
             "n": len(tagged),
             "raised": len(raised),
-            "cases": [{"id": o.item.id, "expected": o.item.case.expected, "predicted": _shown(o)} for o in raised],
+            "cases": [{"id": o.item.id, "expected": o.item.case.expected, "predicted": shown(o)} for o in raised],
         }
     return result
 
@@ -289,7 +295,7 @@ def probe_effects(outcomes: Sequence[Outcome]) -> dict[str, Any]:
                 else (a is None or b is None or probe.score is None or b >= a)
             )
             if bad:
-                violations.append({"id": probe.item.id, "original": _shown(original), "probe": _shown(probe)})
+                violations.append({"id": probe.item.id, "original": shown(original), "probe": shown(probe)})
         key = "raised_or_failed" if kind in NOT_HIGHER else "not_lower"
         result[kind] = {**moves, key: len(violations), "violations": violations}
     return result

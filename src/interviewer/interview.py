@@ -270,7 +270,7 @@ class Interview:
             raise InterviewStateError("no question was answered, so there is nothing to report")
         summaries = summarise(graded)
         narrative = self.backend.reporter.narrative(self.config, [x for x in exchanges if x.grade], summaries)
-        self.state.report_usage = getattr(self.backend.reporter, "last_usage", Usage())
+        self.state.report_usage = self.backend.reporter.last_usage
         report = Report(
             session_id=self.session_id,
             config=self.config,

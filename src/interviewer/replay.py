@@ -143,10 +143,12 @@ class RecordingLLM:
 
     def complete(self, request: LLMRequest) -> Completion:
         """Ask the live backend and record the reply."""
+        return self.record(request).response
+
+    def record(self, request: LLMRequest) -> Recording:
+        """Ask the live backend and return the recording written for its reply."""
         sample = self._samples.next(request)
-        completion = self.inner.complete(request)
-        self._write(request, sample, completion)
-        return completion
+        return self._write(request, sample, self.inner.complete(request))
 
     def stream(self, request: LLMRequest) -> TextStream:
         """Stream from the live backend, recording the reply once it is complete."""
@@ -160,7 +162,7 @@ class RecordingLLM:
 
         return TextStream(iter(inner), finish)
 
-    def _write(self, request: LLMRequest, sample: int, completion: Completion) -> None:
+    def _write(self, request: LLMRequest, sample: int, completion: Completion) -> Recording:
         if completion.stop_reason == "refusal" or not completion.text.strip():
             raise RecordingError(f"refusing to record a refusal or empty reply to a {request.purpose} request")
         record = Recording(
@@ -181,6 +183,7 @@ class RecordingLLM:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self.path.open("a", encoding="utf-8") as handle:
                 handle.write(line + "\n")
+        return record
 
 
 def write_recordings(path: Path, records: list[Recording]) -> None:

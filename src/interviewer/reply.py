@@ -63,9 +63,9 @@ class InterviewerReply:
         self.text = ""
         self.done = False
         self.shown = ""
+        """Everything yielded so far, prelude included."""
         self.failed = False
         """Whether the stream broke off with an error (the turn is then retried, not resumed)."""
-        """Everything yielded so far, prelude included."""
         self._stream: Iterator[str] | None = None
         self._lock = threading.Lock()
         self.notice = ""

@@ -100,6 +100,9 @@ def weakest(exchanges: list[Exchange]) -> Exchange:
 class Reporter(Protocol):
     """Writes the report's narrative."""
 
+    last_usage: Usage
+    """The tokens of the latest narrative (zero without a model)."""
+
     def narrative(
         self, config: InterviewConfig, exchanges: list[Exchange], summaries: list[QualitySummary]
     ) -> ReportNarrative:
@@ -110,7 +113,7 @@ class Reporter(Protocol):
 class OfflineReporter:
     """Builds the narrative from the scores and the bank's notes on strong answers."""
 
-    usage = Usage()
+    last_usage = Usage()
 
     def narrative(
         self, config: InterviewConfig, exchanges: list[Exchange], summaries: list[QualitySummary]
@@ -164,9 +167,7 @@ class LLMReporter:
         self.templates = templates
         self.model = model
         self.budget = budget
-        self.usage = Usage()
         self.last_usage = Usage()
-        """The tokens of the latest narrative, for that interview's own total."""
 
     def request(
         self, config: InterviewConfig, exchanges: list[Exchange], summaries: list[QualitySummary]
@@ -217,7 +218,6 @@ class LLMReporter:
     ) -> ReportNarrative:
         """The model's narrative; an unknown rewrite target falls back to the weakest answer."""
         output, usage = complete_structured(self.llm, self.request(config, exchanges, summaries), ReportNarrative)
-        self.usage = self.usage + usage
         self.last_usage = usage
         if output.rewrite_question_id not in {x.question.id for x in exchanges if x.answers}:
             output = output.model_copy(update={"rewrite_question_id": weakest(exchanges).question.id})

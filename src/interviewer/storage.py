@@ -137,9 +137,8 @@ class Store:
     ) -> None:
         """Upsert the session and append the turns not stored yet (turns are never rewritten).
 
-        Stored turns are never rewritten. ``stored_turns`` is how many turns the writer last saw
-        stored; when the store holds a different number, another writer (a second tab) continued
-        the session, and nothing is saved.
+        ``stored_turns`` is how many turns the writer last saw stored; when the store holds a
+        different number, another writer (a second tab) continued the session, and nothing is saved.
 
         Raises:
             StaleSessionError: the session moved on without this writer.

@@ -148,18 +148,22 @@ def stream_reply(
             st.write_stream(iter(reply))
         if reply.notice:
             st.session_state["notice"] = reply.notice
-    except StaleSessionError as exc:
-        forget_stale_copy(exc, unsaved)
+    except StaleSessionError:
+        forget_stale_copy(unsaved)
     except InterviewerError as exc:
         st.session_state["error"] = str(exc)
     if rerun:
         st.rerun()
 
 
-def forget_stale_copy(exc: StaleSessionError, unsaved: str | None = None) -> None:
+def forget_stale_copy(unsaved: str | None = None) -> None:
     """Another tab moved this interview on: drop this copy so the next run reloads it from storage."""
     st.session_state.pop("interview", None)
-    st.session_state["error"] = str(exc)
+    # The library's message asks for a reload; the app has just done it, so say what is on screen.
+    st.session_state["error"] = (
+        "This interview was continued in another tab or window, so your last change here was not saved. "
+        "The page now shows the latest turn."
+    )
     if unsaved:
         st.session_state["unsaved"] = unsaved
     st.rerun()
@@ -251,8 +255,8 @@ def interview_view(interview: Interview) -> None:
     if end:
         try:
             interview.end()
-        except StaleSessionError as exc:
-            forget_stale_copy(exc)
+        except StaleSessionError:
+            forget_stale_copy()
         st.rerun()
     if interview.pending_grades():
         st.caption(f"Grading {interview.pending_grades()} earlier answer(s) in the background.")

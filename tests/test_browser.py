@@ -266,9 +266,16 @@ def test_an_answer_typed_while_claude_is_still_speaking_is_kept(
             assert len(mine) == 2, f"both answers are on screen once ({attempt} a reload): {texts}"
             between = " ".join(texts[mine[0] + 1 : mine[1]])
             assert " ".join(interrupted.split()) in between, f"the interrupted reply is whole ({attempt})"
-            assert any("Thanks." in t for t in texts[mine[1] + 1 :]), f"the second answer got its reply ({attempt})"
+            assert any("Thanks." in t for t in texts[mine[1] + 1 :]), (
+                f"the second answer got its reply ({attempt}): {texts}"
+            )
             if attempt == "before":
                 page.screenshot(path=str(ARTIFACTS / "interrupted-reply.png"), full_page=True)
                 page.reload()
-                page.get_by_text(second[:40]).first.wait_for(timeout=30_000)
+                # The transcript renders bubble by bubble: wait until all of them are back.
+                page.wait_for_function(
+                    f"""() => document.querySelectorAll('[data-testid="stChatMessage"]').length >= {len(texts)}""",
+                    timeout=30_000,
+                )
+                _settle(page)
         browser.close()

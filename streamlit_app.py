@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -30,10 +29,13 @@ from interviewer.domain import (
 from interviewer.errors import InterviewerError, StaleSessionError
 from interviewer.export import report_json, report_markdown
 from interviewer.interview import MAX_ANSWER_CHARS, Interview
-from interviewer.progress import score_history, weakest_qualities
+from interviewer.progress import score_history, self_calibration, weakest_qualities
 from interviewer.reply import InterviewerReply
 from interviewer.rubric import qualities
 from interviewer.storage import Store
+from interviewer.ui.charts import progress_chart
+from interviewer.ui.rating import rate_answer, rating_step
+from interviewer.ui.report import show_report
 
 st.set_page_config(page_title="AI PM interview coach", page_icon="🎙️", layout="centered")
 
@@ -84,9 +86,11 @@ with st.sidebar:
     if backend_name == "anthropic":
         model = st.text_input("Model", value=settings.model)
         settings = coach.effective_settings(base, pasted, model)
-    sets = coach.template_choices(settings)
-    set_label = st.selectbox("Template set", list(sets), help="From prompts/ and INTERVIEWER_PROMPTS")
-    template_dir = sets.get(set_label) if set_label else None
+    template_dir = None
+    if backend_name != "offline":
+        sets = coach.template_choices(settings)
+        set_label = st.selectbox("Template set", list(sets), help="From prompts/ and INTERVIEWER_PROMPTS")
+        template_dir = sets.get(set_label) if set_label else None
     if backend_name == "offline":
         st.badge("Offline: question bank + heuristic grader", color="orange")
         st.caption(coach.HEURISTIC_LIMITS)
@@ -112,7 +116,10 @@ with st.sidebar:
 def current_interview() -> Interview | None:
     interview: Interview | None = st.session_state.get("interview")
     wanted = st.query_params.get("session")
-    if interview is not None and interview.session_id == wanted:
+    if interview is not None and (interview.session_id == wanted or not wanted):
+        # No session in the URL yet: a second click on Start reran the page before the first click's
+        # run had put it there. Carry on with the interview that click made rather than start another.
+        st.query_params["session"] = interview.session_id
         return interview
     if not wanted:
         return None
@@ -125,7 +132,9 @@ def current_interview() -> Interview | None:
     return interview
 
 
-def show_turns(interview: Interview) -> None:
+def show_turns(interview: Interview, rate: bool = False) -> None:
+    """The transcript; with ``rate``, a one-click self-rating under each question's first answer."""
+    rated: set[str] = set()
     for turn in interview.transcript.turns:
         role = "user" if turn.speaker is Speaker.CANDIDATE else "assistant"
         with st.chat_message(role):
@@ -133,6 +142,10 @@ def show_turns(interview: Interview) -> None:
                 st.info(turn.text)
             else:
                 st.markdown(turn.text)
+            question = next((q for q in interview.questions if q.id == turn.question_id), None)
+            if rate and turn.kind is TurnKind.ANSWER and question is not None and question.id not in rated:
+                rated.add(question.id)
+                rate_answer(interview, question)
 
 
 def stream_reply(
@@ -240,7 +253,11 @@ def interview_view(interview: Interview) -> None:
     answer = st.chat_input(
         f"Your answer (up to {MAX_ANSWER_CHARS:,} characters are kept)", disabled=interview.needs_retry
     )
-    show_turns(interview)
+    if end:
+        st.session_state["confirm_end"] = interview.session_id
+    if st.session_state.get("confirm_end") == interview.session_id:
+        confirm_end(interview)
+    show_turns(interview, rate=interview.config.mode is Mode.COACH)
     if interview.unfinished_reply is not None:
         # A click or an answer during streaming reran the page mid-reply: finish it first, then
         # handle that input below, so neither the reply nor the answer is lost.
@@ -252,12 +269,6 @@ def interview_view(interview: Interview) -> None:
     if "unsaved" in st.session_state:
         st.caption("Your answer that was not saved, to paste again:")
         st.code(st.session_state.pop("unsaved"), language=None, wrap_lines=True)
-    if end:
-        try:
-            interview.end()
-        except StaleSessionError:
-            forget_stale_copy()
-        st.rerun()
     if interview.pending_grades():
         st.caption(f"Grading {interview.pending_grades()} earlier answer(s) in the background.")
     if interview.needs_retry:
@@ -276,6 +287,30 @@ def interview_view(interview: Interview) -> None:
         stream_reply(lambda: interview.answer(answer), unsaved=answer)
 
 
+def confirm_end(interview: Interview) -> None:
+    """Ask before ending with questions left and answers not yet graded."""
+    answered = len(interview.answered_questions)
+    left_out = interview.total - interview.state.index
+    if answered:
+        covers = f"Your report will cover the {answered} question{'s' if answered != 1 else ''} you answered."
+    else:
+        covers = "You have not answered any question yet, so there will be nothing to grade."
+    st.warning(
+        f"End the interview now? {left_out} of {interview.total} questions will not be asked or finished. {covers}"
+    )
+    left, right = st.columns(2)
+    if right.button("Keep going", width="stretch"):
+        st.session_state.pop("confirm_end", None)
+        st.rerun()
+    if left.button("Yes, end the interview", type="primary", width="stretch"):
+        st.session_state.pop("confirm_end", None)
+        try:
+            interview.end()
+        except StaleSessionError:
+            forget_stale_copy()
+        st.rerun()
+
+
 # ----- the report -------------------------------------------------------------------------------
 def new_interview_button(where: DeltaGenerator) -> None:
     if where.button("New interview", type="primary"):
@@ -290,6 +325,13 @@ def report_view(interview: Interview) -> None:
         st.info("You ended the interview before answering a question, so there is nothing to grade.")
         new_interview_button(st.container())
         return
+    rated = f"rated-{interview.session_id}"
+    if report is None and interview.config.mode is Mode.INTERVIEW and not st.session_state.get(rated):
+        # Grading goes on in the background while the candidate rates themselves.
+        if rating_step(interview):
+            st.session_state[rated] = True
+            st.rerun()
+        return
     if report is None:
         try:
             with st.spinner("Grading your answers..."):
@@ -302,65 +344,18 @@ def report_view(interview: Interview) -> None:
                 st.rerun()
             new_interview_button(right)
             return
-    show_report(report, interview)
-
-
-def show_report(report: Report, interview: Interview) -> None:
-    st.title("Your report")
-    if report.heuristic:
-        st.info("Scored offline by the heuristic grader. " + coach.HEURISTIC_LIMITS)
-    rows = [{"Quality": RUBRIC[s.quality].name, "Score": s.score} for s in report.qualities if s.score is not None]
-    if rows:
-        chart = (
-            alt.Chart(pd.DataFrame(rows))
-            .mark_bar()
-            .encode(
-                x=alt.X(
-                    "Score:Q",
-                    scale=alt.Scale(domain=[0, 4]),
-                    axis=alt.Axis(values=[0, 1, 2, 3, 4]),
-                    title="Score (1-4)",
-                ),
-                y=alt.Y("Quality:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220)),
-                tooltip=["Quality", "Score"],
-            )
-        )
-        st.altair_chart(chart, width="stretch")
-    for summary in report.qualities:
-        shown = "not enough evidence" if summary.score is None else f"{summary.score:g} / 4"
-        with st.expander(f"{RUBRIC[summary.quality].name}: {shown}"):
-            for quote in summary.evidence:
-                st.markdown(f"> {quote}")
-            st.markdown(f"**Improve:** {summary.improvement}")
-    left, right = st.columns(2)
-    left.subheader("Strengths")
-    for item in report.narrative.strengths:
-        left.markdown(f"- {item}")
-    right.subheader("Gaps")
-    for item in report.narrative.gaps:
-        right.markdown(f"- {item}")
-    st.subheader("A stronger version of one of your answers")
-    st.markdown(report.narrative.stronger_answer)
-    st.subheader(f"Best fit: {ROLE_TITLES[report.narrative.role_fit]}")
-    st.write(report.narrative.role_fit_reason)
-    usage = report.usage
-    st.caption(
-        f"Tokens: {usage.input_tokens:,} in, {usage.output_tokens:,} out"
-        f"{' (estimated)' if usage.estimated else ''} · cost about ${usage.cost_usd:.4f} · "
-        f"template set {report.template_set} ({report.template_hash[:10]}) · grader {report.grader}"
-        + (f" · {report.dropped_quotes} unverifiable quote(s) removed" if report.dropped_quotes else "")
-    )
+    show_report(report, self_calibration(store))
     left, right, third = st.columns(3)
     left.download_button(
         "Download Markdown",
         report_markdown(report, interview.transcript),
-        f"report-{report.session_id[:8]}.md",
+        f"report-{report.created_at:%Y-%m-%d}.md",
         "text/markdown",
     )
     right.download_button(
         "Download JSON",
         report_json(report, interview.transcript),
-        f"report-{report.session_id[:8]}.json",
+        f"report-{report.created_at:%Y-%m-%d}.json",
         "application/json",
     )
     new_interview_button(third)
@@ -374,17 +369,20 @@ def progress_view() -> None:
     if len({p.session_id for p in points}) < 2:
         return
     st.subheader("Progress across sessions")
-    frame = pd.DataFrame([{"Date": p.date, "Quality": RUBRIC[p.quality].name, "Score": p.score} for p in points])
-    chart = (
-        alt.Chart(frame)
-        .mark_line(point=True)
-        .encode(
-            x="Date:T",
-            y=alt.Y("Score:Q", scale=alt.Scale(domain=[1, 4]), axis=alt.Axis(values=[1, 2, 3, 4])),
-            color="Quality:N",
+    roles = sorted({p.role for p in points}, key=list(Role).index)
+    role = roles[0]
+    if len(roles) > 1:
+        role = (
+            st.segmented_control(
+                "Role", roles, default=roles[0], format_func=lambda r: ROLE_TITLES[r], key="progress-role"
+            )
+            or roles[0]
         )
-    )
-    st.altair_chart(chart, width="stretch")
+    shown = [p for p in points if p.role is role]
+    if len({p.session_id for p in shown}) < 2:
+        st.caption(f"One finished session so far as {ROLE_TITLES[role]}: the chart needs two.")
+        return
+    st.altair_chart(progress_chart(shown), width="stretch")
 
 
 def history_view() -> None:

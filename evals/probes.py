@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from interviewer.domain import QualityId
 from interviewer.grading import GradingItem
-from interviewer.heuristic import split_sentences
+from interviewer.sentences import split_sentences
 
 from .cases import Case
 

@@ -25,9 +25,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from interviewer.domain import LLMGradeOutput, QualityGrade, QualityId
-from interviewer.heuristic import split_sentences
 from interviewer.llm import Completion, LLMRequest
 from interviewer.replay import Provenance, Recording, request_key, write_recordings
+from interviewer.sentences import split_sentences
 from interviewer.templates import TemplateSet
 
 from .cases import Case

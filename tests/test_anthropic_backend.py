@@ -53,7 +53,7 @@ def test_full_interview_on_the_anthropic_backend(fake: FakeAnthropic, live_setti
     questions = plan_questions(config)
     answer = "We would build an eval set of 300 real cases and gate the launch at 95 percent precision."
 
-    fake.respond_with(scripted_claude("an eval set of 300 real cases", "builder"))
+    fake.respond_with(scripted_claude("an eval set of 300 real cases"))
     backend = create_backend("anthropic", settings=live_settings)
     interview = Interview(backend, config, store=store, questions=questions)
     chunks = list(interview.start())
@@ -64,7 +64,8 @@ def test_full_interview_on_the_anthropic_backend(fake: FakeAnthropic, live_setti
     report = interview.report(timeout=30)
     assert {s.quality for s in report.qualities} >= set(questions[0].qualities)
     assert all(s.score == 3 for s in report.qualities)
-    assert report.narrative.role_fit is Role.BUILDER
+    assert report.role_fit.best is None, "one answer said three times is no evidence of a role"
+    assert "Not enough evidence" in report.role_fit.reason
     assert report.usage.input_tokens > 0 and not report.usage.estimated
     assert report.usage.cost_usd > 0
     streamed = [r for r in fake.message_requests if r.body.get("stream")]
@@ -106,10 +107,13 @@ def test_cached_prefixes_are_long_enough_to_be_cached(fake: FakeAnthropic, live_
     interview = Interview(backend, InterviewConfig(num_questions=3, focus=[QualityId.PRODUCT_ALTITUDE], seed=1))
     interview.start().read()
     interview.close()
-    from interviewer.reporting import Exchange
+    from interviewer.domain import AnswerGrade
+    from interviewer.reporting import Exchange, review_answers
 
     question = plan_questions(InterviewConfig(num_questions=3, seed=1))[0]
-    report = backend.reporter.request(InterviewConfig(), [Exchange(question, ["An answer."], None)], [])
+    graded = AnswerGrade(question_id=question.id, grades=[], grader="test")
+    answers = review_answers([Exchange(question, ["An answer."], graded)])
+    report = backend.reporter.request(InterviewConfig(), answers, [])
     grader = backend.grader.request(GradingItem.from_question(question, ["An answer."]))
     interviewer_prefix = fake.message_requests[0].body["system"][0]["text"]
     for prefix in (interviewer_prefix, report.system[0].text, grader.system[0].text):
@@ -128,7 +132,7 @@ def test_a_long_interview_stays_within_the_budget_to_the_report(
     ]
     assert all(len(a) <= 12_000 for a in answers)
 
-    fake.respond_with(scripted_claude("we measure precision at threshold 3", "orchestrator"))
+    fake.respond_with(scripted_claude("we measure precision at threshold 3"))
     budget = 8_000
     backend = create_backend("anthropic", settings=replace(live_settings, budget=budget))
     interview = Interview(backend, config, store=store, questions=questions)

@@ -182,9 +182,14 @@ def test_outage_mid_interview_offers_a_retry(claude: FakeAnthropic) -> None:
     assert "Thanks." in transcript(at)[-1]
 
 
+def click(at: AppTest, label: str) -> AppTest:
+    return next(b for b in at.button if b.label == label).click().run()
+
+
 def test_ending_before_any_answer_leads_back_to_a_new_interview() -> None:
-    at = start(new_app())
-    at = next(b for b in at.button if b.label == "End interview").click().run()
+    at = click(start(new_app()), "End interview")
+    assert any("nothing to grade" in w.value for w in at.warning), "it asks first"
+    at = click(at, "Yes, end the interview")
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
     assert any("nothing to grade" in i.value for i in at.info)

@@ -12,7 +12,7 @@ from evals.cli import main
 from evals.probes import NOT_HIGHER, build_items, overconfident, pad, reformat
 from interviewer.domain import QualityId
 from interviewer.errors import ContentError
-from interviewer.heuristic import split_sentences
+from interviewer.sentences import split_sentences
 
 BRIEF_FIELDS = ("id", "quality", "question", "answer", "expected", "tags")
 

@@ -1,4 +1,4 @@
-"""Command line: list and validate template sets, or run an interview in the terminal."""
+"""Command line: template sets, an interview in the terminal, and a review of answers drafted elsewhere."""
 
 from __future__ import annotations
 
@@ -66,8 +66,34 @@ def _interview(args: argparse.Namespace, settings: Settings) -> int:
     print("\n")
     for summary in report.qualities:
         print(f"{summary.quality.value:28} {summary.score if summary.score is not None else 'n/a'}")
-    print(f"\nBest role fit: {report.narrative.role_fit.value}: {report.narrative.role_fit_reason}")
+    print(f"\nRole fit: {report.role_fit.reason}")
     interview.close()
+    return 0
+
+
+def _review(args: argparse.Namespace, settings: Settings) -> int:
+    from .backends import create_backend
+    from .domain import InterviewConfig, Role
+    from .export import report_json, report_markdown, shown_score
+    from .review import review
+    from .rubric import qualities
+
+    backend = create_backend(args.backend, settings=settings, templates=args.prompts)
+    report, transcript = review(Path(args.file), backend, InterviewConfig(role=Role(args.role)))
+    names = {q: quality.name for q, quality in qualities().items()}
+    for answer in report.answers:
+        print(f"Question {answer.number}: {answer.question}")
+        for grade in answer.grade.grades:
+            print(f"  {names[grade.quality]:28} {shown_score(grade.score)}")
+    print("\nBy quality:")
+    for summary in report.qualities:
+        print(f"  {names[summary.quality]:28} {shown_score(summary.score)}")
+    if args.json:
+        Path(args.json).write_text(report_json(report, transcript), encoding="utf-8")
+        print(f"\nJSON written to {args.json}")
+    if args.markdown:
+        Path(args.markdown).write_text(report_markdown(report, transcript), encoding="utf-8")
+        print(f"Markdown written to {args.markdown}")
     return 0
 
 
@@ -85,6 +111,14 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--role", choices=["builder", "integrator", "orchestrator"], default="integrator")
     run.add_argument("--questions", type=int, default=3)
     run.add_argument("--prompts", default=None)
+    check = sub.add_parser("review", help="grade answers drafted elsewhere and write the report")
+    check.add_argument("file", help="JSON Lines: {question_id, answer} or {question, qualities, answer}")
+    check.add_argument("--backend", choices=["offline", "anthropic"], default=None)
+    check.add_argument("--role", choices=["builder", "integrator", "orchestrator"], default="integrator")
+    check.add_argument("--prompts", default=None)
+    check.add_argument("--json", metavar="OUT", help="write the report as JSON (the app's download)")
+    check.add_argument("--markdown", metavar="OUT", help="write the report as Markdown")
+    sub.add_parser("schema", help="print the JSON Schema of the report download")
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
@@ -92,6 +126,13 @@ def main(argv: list[str] | None = None) -> int:
             if args.action == "list":
                 return _templates_list(settings)
             return _templates_validate(args.paths, settings)
+        if args.command == "review":
+            return _review(args, settings)
+        if args.command == "schema":
+            from .export import schema_text
+
+            print(schema_text(), end="")
+            return 0
         return _interview(args, settings)
     except InterviewerError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -31,13 +31,15 @@ def effective_settings(base: Settings, pasted_key: str | None, model: str | None
 
 
 def template_choices(settings: Settings) -> dict[str, Path]:
-    """Template sets to offer, labelled with name, version and hash; broken ones still listed by folder."""
+    """Template sets to offer, labelled with name and version; broken ones still listed by folder."""
     choices: dict[str, Path] = {}
     for directory in discover_sets(settings.prompts):
         try:
-            label = TemplateSet(directory).label
+            label = TemplateSet(directory).title
         except Exception:
             label = f"{directory.name} (cannot load)"
+        if label in choices:
+            label = f"{label} ({directory.name})"
         choices[label] = directory
     return choices
 

@@ -126,9 +126,12 @@ class Quality(BaseModel):
 
     id: QualityId
     name: str
+    """The one display name used everywhere the candidate sees the quality."""
     summary: str
     levels: dict[int, str]
     """Level (1-4) to the description of an answer at that level."""
+    advice: dict[int, str]
+    """Level (2-4) to what an answer adds to reach it, worded as what the stronger answer does."""
     heuristic: Heuristic = Field(default_factory=Heuristic)
 
     @field_validator("levels")
@@ -137,6 +140,13 @@ class Quality(BaseModel):
         if sorted(levels) != [1, 2, 3, 4]:
             raise ValueError(f"levels must be exactly 1, 2, 3 and 4, got {sorted(levels)}")
         return levels
+
+    @field_validator("advice")
+    @classmethod
+    def _advice_for_each_step_up(cls, advice: dict[int, str]) -> dict[int, str]:
+        if sorted(advice) != [2, 3, 4]:
+            raise ValueError(f"advice must be given for levels 2, 3 and 4, got {sorted(advice)}")
+        return advice
 
 
 class FollowUp(BaseModel):
@@ -152,6 +162,26 @@ class FollowUp(BaseModel):
     """Regexes that, if any matches the answer, show the gap is already covered."""
 
 
+class StrongPoint(BaseModel):
+    """One thing a strong answer to a question contains, and how the offline check recognises it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    """The point, as the bank states it (shown to the candidate and to the model)."""
+    patterns: list[str] = Field(default_factory=list)
+    """Case-insensitive regexes, matched one sentence at a time: any match shows the point is covered."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: object) -> object:
+        return {"text": value} if isinstance(value, str) else value
+
+    def __str__(self) -> str:
+        # Templates loop over a question's points and print them: they print the text.
+        return self.text
+
+
 class Question(BaseModel):
     """A question in the bank."""
 
@@ -165,8 +195,10 @@ class Question(BaseModel):
     """Qualities the question probes, the primary one first."""
     difficulty: Difficulty = Difficulty.STANDARD
     follow_ups: list[FollowUp] = Field(default_factory=list)
-    strong_answer: list[str] = Field(default_factory=list)
+    strong_answer: list[StrongPoint] = Field(default_factory=list)
     """What a strong answer contains, one point an item."""
+    exemplar: str = ""
+    """A hand-written strong answer to the question, shown beside the candidate's own."""
     persona: str | None = None
     """For role-play: who the interviewer plays."""
 
@@ -242,6 +274,14 @@ class Transcript(BaseModel):
             if t.speaker is Speaker.CANDIDATE and t.kind is TurnKind.ANSWER and t.question_id == question_id
         ]
 
+    def follow_ups_to(self, question_id: str) -> list[str]:
+        """The interviewer's follow-up questions on one question, in order."""
+        return [
+            t.text
+            for t in self.turns
+            if t.speaker is Speaker.INTERVIEWER and t.kind is TurnKind.FOLLOW_UP and t.question_id == question_id
+        ]
+
     def candidate_text(self) -> str:
         """Everything the candidate said, for grounding checks."""
         return "\n".join(t.text for t in self.turns if t.speaker is Speaker.CANDIDATE)
@@ -295,6 +335,21 @@ class Usage(BaseModel):
         )
 
 
+class PointCheck(BaseModel):
+    """Whether the candidate's answers cover one point of a strong answer, and the sentence that does."""
+
+    point: str
+    covered: bool
+    evidence: str | None = None
+    """The candidate's sentence that covers the point (verbatim); None when missing."""
+
+    @model_validator(mode="after")
+    def _evidence_for_covered(self) -> PointCheck:
+        if self.covered and not self.evidence:
+            raise ValueError("a covered point needs the sentence that covers it")
+        return self
+
+
 class AnswerGrade(BaseModel):
     """Grades for every probed quality on one question's exchange."""
 
@@ -306,8 +361,25 @@ class AnswerGrade(BaseModel):
     """Evidence quotes removed because they were not found in the candidate's words."""
     feedback: str = ""
     """A short note for coach mode."""
+    checklist: list[PointCheck] = Field(default_factory=list)
+    """Each point of the question's strong answer, covered or missing."""
     usage: Usage = Field(default_factory=Usage)
     """Tokens spent grading it (zero for the heuristic), stored with the grade so a resumed session keeps them."""
+
+    def grade_for(self, quality: QualityId) -> QualityGrade | None:
+        """This answer's grade on one quality, if it was graded on it."""
+        return next((g for g in self.grades if g.quality is quality), None)
+
+
+class PointVerdict(BaseModel):
+    """The model's verdict on one numbered point of a strong answer."""
+
+    point: int
+    """The point's number, as listed (1 for the first)."""
+    covered: bool
+    """Whether the candidate's answers make this point."""
+    quote: str | None = None
+    """When covered: the candidate's sentence that makes the point, copied verbatim."""
 
 
 class LLMGradeOutput(BaseModel):
@@ -315,6 +387,8 @@ class LLMGradeOutput(BaseModel):
 
     grades: list[QualityGrade]
     """One entry per quality asked for."""
+    checklist: list[PointVerdict] = Field(default_factory=list)
+    """One verdict per numbered point of the strong answer, when points are listed."""
     feedback: str
     """Two or three sentences of coaching on this answer, for the candidate."""
 
@@ -326,24 +400,77 @@ class ReportNarrative(BaseModel):
     """Two or three strengths, each pointing at something the candidate actually said."""
     gaps: list[str]
     """Two or three gaps, each naming what was missing."""
-    rewrite_question_id: str
-    """The id of the weak answer that is rewritten."""
-    stronger_answer: str
+    rewrite_question_id: str | None = None
+    """The id of the weak answer that is rewritten (None when no rewrite is written)."""
+    stronger_answer: str = ""
     """A stronger version of that answer, in the candidate's own voice, keeping their facts."""
-    role_fit: Role
-    """Which of the three roles the answers fit best."""
-    role_fit_reason: str
-    """Why, pointing at the answers."""
 
 
 class QualitySummary(BaseModel):
-    """One quality's score across the interview."""
+    """One quality's score across the interview, and the answers it comes from."""
 
     quality: QualityId
     score: float | None
-    """Mean of the assessed scores, or None when never assessed."""
+    """Weighted mean of the assessed scores (a question's main quality counts most), or None when never assessed."""
     evidence: list[str] = Field(default_factory=list)
     improvement: str = ""
+    probed_in: list[str] = Field(default_factory=list)
+    """Question ids of every answer graded on this quality."""
+    from_questions: list[str] = Field(default_factory=list)
+    """Question ids of the answers that were assessed on it: the score comes from these."""
+    improvement_from: str | None = None
+    """Question id of the answer that set the score, whose advice the summary repeats."""
+
+    @property
+    def assessed(self) -> bool:
+        """Whether any answer gave enough evidence to score this quality."""
+        return self.score is not None
+
+
+class RoleEvidence(BaseModel):
+    """A sentence of the candidate's that speaks to one role's kind of work."""
+
+    role: Role
+    quote: str
+    why: str
+    """What about the sentence points at the role, in plain words."""
+
+
+class RoleFit(BaseModel):
+    """Which kind of AI PM role the answers read like, against the role practised for."""
+
+    target: Role
+    best: Role | None
+    """The role the answers read most like, or None when the evidence cannot tell the roles apart."""
+    counts: dict[Role, int] = Field(default_factory=dict)
+    """Sentences that speak to each role's work."""
+    evidence: list[RoleEvidence] = Field(default_factory=list)
+    reason: str
+    """The verdict in words, pointing at the answers."""
+
+
+class AnswerReview(BaseModel):
+    """One question of the report: what was asked, what the candidate said, and how it went."""
+
+    number: int
+    question_id: str
+    question: str
+    primary: QualityId
+    """The quality the question mainly probes (the one the candidate may rate themselves on)."""
+    follow_ups: list[str] = Field(default_factory=list)
+    """The interviewer's follow-up questions, in order."""
+    answers: list[str]
+    """The candidate's answers: the first, then one for each follow-up."""
+    grade: AnswerGrade
+    exemplar: str = ""
+    """A hand-written strong answer to this question, when the bank has one."""
+    self_rating: Score | None = None
+    """The candidate's own rating of this answer on ``primary``, if they gave one."""
+
+    @property
+    def primary_grade(self) -> QualityGrade | None:
+        """The grade on the question's main quality."""
+        return self.grade.grade_for(self.primary)
 
 
 class Report(BaseModel):
@@ -351,9 +478,11 @@ class Report(BaseModel):
 
     session_id: str
     config: InterviewConfig
+    answers: list[AnswerReview]
+    """The report by answer, in the order the questions were asked."""
     qualities: list[QualitySummary]
-    answer_grades: list[AnswerGrade]
     narrative: ReportNarrative
+    role_fit: RoleFit
     grader: str
     template_set: str
     template_hash: str
@@ -362,3 +491,8 @@ class Report(BaseModel):
     heuristic: bool = False
     """True when the offline heuristic grader produced the scores."""
     created_at: datetime = Field(default_factory=_now)
+
+    @property
+    def answer_grades(self) -> list[AnswerGrade]:
+        """Every answer's grades, in order."""
+        return [a.grade for a in self.answers]

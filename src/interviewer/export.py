@@ -1,64 +1,348 @@
-"""Reports as Markdown and JSON, for download."""
+"""Reports for download: a JSON document with a documented schema, and Markdown for reading.
+
+The JSON is the same from the app's download button and from ``interviewer review``. Its schema is
+``ReportDocument`` (``docs/report.schema.json`` is generated from it). Downloads carry no server
+paths, no template hash and no token figures for the offline backend, and the Markdown no internal
+question ids.
+"""
 
 from __future__ import annotations
 
 import json
+from datetime import datetime
+from typing import Any, Literal
 
-from .domain import ROLE_TITLES, Report, Transcript
+from pydantic import BaseModel
+
+from .calibration import report_calibration
+from .domain import BACKGROUND_TITLES, ROLE_TITLES, AnswerReview, QualityId, Report, Role, Transcript
 from .rubric import qualities as all_qualities
+
+SCHEMA_VERSION: Literal[2] = 2
+SKIPPED = "(skipped)"
+
+
+class GradeOut(BaseModel):
+    """One answer's grade on one quality."""
+
+    question_id: str
+    """The question's id (a bank id, or ``q<n>`` for a question given as free text)."""
+    quality: QualityId
+    quality_name: str
+    score: int | None
+    """1 to 4, or null: not enough evidence to assess this quality in this answer."""
+    evidence: list[str]
+    """The candidate's own words the score rests on, verbatim."""
+    rationale: str
+    improvement: str
+    """What this answer would add to reach the next level."""
+
+
+class PointOut(BaseModel):
+    """One point of a strong answer to the question."""
+
+    point: str
+    covered: bool
+    evidence: str | None
+    """The candidate's sentence that covers it."""
+
+
+class AnswerOut(BaseModel):
+    """One question of the report."""
+
+    number: int
+    question_id: str
+    question: str
+    main_quality: QualityId
+    follow_ups: list[str]
+    answers: list[str]
+    grades: list[GradeOut]
+    strong_answer: list[PointOut]
+    """What a strong answer to this question contains, each point covered or missing."""
+    exemplar: str | None
+    """A hand-written strong answer to this question, when the bank has one."""
+    self_rating: int | None
+    """The candidate's own rating on the main quality, if given."""
+
+
+class QualityOut(BaseModel):
+    """One quality across the interview."""
+
+    quality: QualityId
+    name: str
+    score: float | None
+    """Weighted mean over the answers assessed on it (a question's main quality counts twice); null: not assessed."""
+    from_questions: list[int]
+    """Numbers of the questions whose grades make the score."""
+    probed_in: list[int]
+    """Numbers of every question graded on this quality."""
+    evidence: list[str]
+    improvement: str
+    improvement_from: int | None
+    """Number of the question whose grade set the score and gives the advice."""
+
+
+class RewriteOut(BaseModel):
+    """The model's stronger version of one answer."""
+
+    question_number: int
+    text: str
+
+
+class RoleEvidenceOut(BaseModel):
+    """A sentence that speaks to a role's work."""
+
+    role: Role
+    quote: str
+    why: str
+
+
+class RoleFitOut(BaseModel):
+    """Which role the answers read like, against the role practised for."""
+
+    practised: Role
+    reads_like: Role | None
+    """Null when the evidence cannot tell the roles apart."""
+    reason: str
+    evidence: list[RoleEvidenceOut]
+
+
+class CalibrationOut(BaseModel):
+    """Self-ratings against grades, in this session."""
+
+    ratings: int
+    mean_gap: float | None
+    """Mean of self-rating minus grade."""
+    verdict: str
+    sentence: str
+
+
+class UsageOut(BaseModel):
+    """Tokens and estimated cost (model backends only)."""
+
+    input_tokens: int
+    output_tokens: int
+    estimated: bool
+    cost_usd: float
+
+
+class TurnOut(BaseModel):
+    """One turn of the transcript (the interviewer's private notes are never exported)."""
+
+    speaker: str
+    kind: str
+    text: str
+
+
+class ReportDocument(BaseModel):
+    """The downloadable report, schema version 2."""
+
+    schema_version: Literal[2] = SCHEMA_VERSION
+    session_id: str
+    created_at: datetime
+    role: Role
+    role_title: str
+    background: str
+    mode: str
+    grader: str
+    offline: bool
+    """True when the offline heuristic grader produced the grades."""
+    template_set: str | None
+    """Name and version of the template set (null offline, where no template is used)."""
+    answers: list[AnswerOut]
+    qualities: list[QualityOut]
+    strengths: list[str]
+    gaps: list[str]
+    stronger_answer: RewriteOut | None
+    role_fit: RoleFitOut
+    self_calibration: CalibrationOut
+    usage: UsageOut | None
+    transcript: list[TurnOut]
+
+
+def _numbers(question_ids: list[str], report: Report) -> list[int]:
+    return [a.number for a in report.answers if a.question_id in question_ids]
+
+
+def report_document(report: Report, transcript: Transcript | None = None) -> ReportDocument:
+    """The report as the documented download."""
+    rubric = all_qualities()
+    by_id = {a.question_id: a.number for a in report.answers}
+    calibrated = report_calibration(report)
+    rewrite = None
+    if report.narrative.stronger_answer and report.narrative.rewrite_question_id in by_id:
+        rewrite = RewriteOut(
+            question_number=by_id[report.narrative.rewrite_question_id], text=report.narrative.stronger_answer
+        )
+    return ReportDocument(
+        session_id=report.session_id,
+        created_at=report.created_at,
+        role=report.config.role,
+        role_title=ROLE_TITLES[report.config.role],
+        background=BACKGROUND_TITLES[report.config.background],
+        mode=report.config.mode.value,
+        grader=report.grader,
+        offline=report.heuristic,
+        template_set=None if report.heuristic else report.template_set,
+        answers=[
+            AnswerOut(
+                number=a.number,
+                question_id=a.question_id,
+                question=a.question,
+                main_quality=a.primary,
+                follow_ups=a.follow_ups,
+                answers=a.answers,
+                grades=[
+                    GradeOut(
+                        question_id=a.question_id,
+                        quality=g.quality,
+                        quality_name=rubric[g.quality].name,
+                        score=g.score,
+                        evidence=g.evidence,
+                        rationale=g.rationale,
+                        improvement=g.improvement,
+                    )
+                    for g in a.grade.grades
+                ],
+                strong_answer=[
+                    PointOut(point=p.point, covered=p.covered, evidence=p.evidence) for p in a.grade.checklist
+                ],
+                exemplar=a.exemplar or None,
+                self_rating=a.self_rating,
+            )
+            for a in report.answers
+        ],
+        qualities=[
+            QualityOut(
+                quality=s.quality,
+                name=rubric[s.quality].name,
+                score=s.score,
+                from_questions=_numbers(s.from_questions, report),
+                probed_in=_numbers(s.probed_in, report),
+                evidence=s.evidence,
+                improvement=s.improvement,
+                improvement_from=by_id.get(s.improvement_from or ""),
+            )
+            for s in report.qualities
+        ],
+        strengths=report.narrative.strengths,
+        gaps=report.narrative.gaps,
+        stronger_answer=rewrite,
+        role_fit=RoleFitOut(
+            practised=report.role_fit.target,
+            reads_like=report.role_fit.best,
+            reason=report.role_fit.reason,
+            evidence=[RoleEvidenceOut(role=e.role, quote=e.quote, why=e.why) for e in report.role_fit.evidence],
+        ),
+        self_calibration=CalibrationOut(
+            ratings=calibrated.ratings,
+            mean_gap=calibrated.mean_gap,
+            verdict=calibrated.verdict,
+            sentence=calibrated.sentence,
+        ),
+        usage=None
+        if report.heuristic
+        else UsageOut(
+            input_tokens=report.usage.input_tokens,
+            output_tokens=report.usage.output_tokens,
+            estimated=report.usage.estimated,
+            cost_usd=round(report.usage.cost_usd, 6),
+        ),
+        transcript=[
+            TurnOut(speaker=t.speaker.value, kind=t.kind.value, text=t.text)
+            for t in (transcript.turns if transcript else [])
+        ],
+    )
 
 
 def report_json(report: Report, transcript: Transcript | None = None) -> str:
-    """The report (and the transcript, without the interviewer's private notes) as JSON."""
-    data = report.model_dump(mode="json")
-    if transcript is not None:
-        data["transcript"] = [t.model_dump(mode="json", exclude={"notes"}) for t in transcript.turns]
-    return json.dumps(data, indent=2, ensure_ascii=False)
+    """The report as the documented JSON download."""
+    return report_document(report, transcript).model_dump_json(indent=2)
+
+
+def report_schema() -> dict[str, Any]:
+    """The JSON Schema of the download."""
+    return ReportDocument.model_json_schema()
+
+
+def shown_score(score: float | None) -> str:
+    """A score as the candidate reads it: "3 / 4", or "not assessed"."""
+    return "not assessed" if score is None else f"{score:g} / 4"
+
+
+def _answer_markdown(answer: AnswerReview) -> list[str]:
+    rubric = all_qualities()
+    lines = [f"## Question {answer.number}", "", answer.question, ""]
+    if not answer.answers:
+        return [*lines, f"*{SKIPPED}*", ""]
+    lines.append("**Your answer**")
+    lines.append("")
+    lines += [f"> {line}" if line else ">" for line in answer.answers[0].splitlines()]
+    for follow_up, reply in zip(answer.follow_ups, answer.answers[1:], strict=False):
+        lines += ["", f"**Follow-up:** {follow_up}", ""]
+        lines += [f"> {line}" if line else ">" for line in reply.splitlines()]
+    lines += ["", "**Grades**", ""]
+    for g in answer.grade.grades:
+        main = " (main quality)" if g.quality is answer.primary else ""
+        lines.append(f"- **{rubric[g.quality].name}{main}: {shown_score(g.score)}.** {g.rationale}")
+        lines += [f"  - You said: \u201c{quote}\u201d" for quote in g.evidence]
+        lines.append(f"  - To improve: {g.improvement}")
+    if answer.self_rating is not None:
+        lines += ["", f"You rated yourself {answer.self_rating} / 4 on {rubric[answer.primary].name}."]
+    if answer.grade.checklist:
+        lines += ["", "**What a strong answer to this question contains**", ""]
+        for p in answer.grade.checklist:
+            mark = f"covered: \u201c{p.evidence}\u201d" if p.covered else "missing"
+            lines.append(f"- {p.point} ({mark})")
+    if answer.exemplar:
+        lines += ["", "**A strong answer to this question**", "", answer.exemplar]
+    return [*lines, ""]
 
 
 def report_markdown(report: Report, transcript: Transcript | None = None) -> str:
-    """A readable report with every score's evidence and improvement."""
+    """A readable report, by answer, then by quality."""
     rubric = all_qualities()
+    grader = "offline heuristic grader (not a model)" if report.heuristic else f"{report.grader}"
     lines = [
         f"# Mock interview report: {ROLE_TITLES[report.config.role]}",
         "",
         f"- Date: {report.created_at:%Y-%m-%d %H:%M} UTC",
-        f"- Grader: {report.grader}{' (heuristic, offline)' if report.heuristic else ''}",
-        f"- Template set: {report.template_set} ({report.template_hash[:10]})",
-        f"- Tokens: {report.usage.input_tokens:,} in, {report.usage.output_tokens:,} out"
-        f"{' (estimated)' if report.usage.estimated else ''}; cost about ${report.usage.cost_usd:.4f}",
-        "",
-        "## Scores",
-        "",
-        "| Quality | Score |",
-        "| --- | --- |",
+        f"- Graded by: {grader}",
     ]
-    for s in report.qualities:
+    if not report.heuristic:
+        lines.append(f"- Template set: {report.template_set}")
         lines.append(
-            f"| {rubric[s.quality].name} | {'not enough evidence' if s.score is None else f'{s.score:g} / 4'} |"
+            f"- Tokens: {report.usage.input_tokens:,} in, {report.usage.output_tokens:,} out"
+            f"{' (estimated)' if report.usage.estimated else ''}; cost about ${report.usage.cost_usd:.4f}"
         )
+    lines += ["", "# By answer", ""]
+    for answer in report.answers:
+        lines += _answer_markdown(answer)
+        if answer.question_id == report.narrative.rewrite_question_id and report.narrative.stronger_answer:
+            lines += [
+                "**A stronger version of your answer (written by the model)**",
+                "",
+                report.narrative.stronger_answer,
+                "",
+            ]
+    lines += ["# By quality", "", "| Quality | Score | From |", "| --- | --- | --- |"]
+    by_id = {a.question_id: a.number for a in report.answers}
+    for s in report.qualities:
+        source = ", ".join(f"Q{by_id[q]}" for q in (s.from_questions or s.probed_in) if q in by_id)
+        lines.append(f"| {rubric[s.quality].name} | {shown_score(s.score)} | {source} |")
     lines += ["", "## Strengths", "", *[f"- {s}" for s in report.narrative.strengths]]
     lines += ["", "## Gaps", "", *[f"- {g}" for g in report.narrative.gaps]]
-    lines += ["", "## Evidence per answer", ""]
-    for grade in report.answer_grades:
-        lines.append(f"### {grade.question_id}")
-        for g in grade.grades:
-            shown = "not enough evidence" if g.score is None else f"{g.score}/4"
-            lines.append(f"- **{rubric[g.quality].name}: {shown}.** {g.rationale}")
-            lines += [f"  > {quote}" for quote in g.evidence]
-            lines.append(f"  - Improve: {g.improvement}")
-        lines.append("")
-    lines += [
-        f"## A stronger answer to {report.narrative.rewrite_question_id}",
-        "",
-        report.narrative.stronger_answer,
-        "",
-        f"## Role fit: {ROLE_TITLES[report.narrative.role_fit]}",
-        "",
-        report.narrative.role_fit_reason,
-    ]
+    lines += ["", "## Role fit", "", report.role_fit.reason]
+    calibrated = report_calibration(report)
+    if calibrated.ratings:
+        lines += ["", "## Your own ratings", "", calibrated.sentence]
     if transcript is not None:
         lines += ["", "## Transcript", ""]
         for t in transcript.turns:
             lines.append(f"**{t.speaker.value.capitalize()}:** {t.text}\n")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def schema_text() -> str:
+    """The schema as the committed file holds it."""
+    return json.dumps(report_schema(), indent=2, ensure_ascii=False) + "\n"

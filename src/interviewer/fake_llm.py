@@ -81,8 +81,6 @@ def default_reply(request: LLMRequest) -> str:
                 "gaps": ["Scripted gap."],
                 "rewrite_question_id": ids[0] if ids else "",
                 "stronger_answer": "Scripted stronger answer.",
-                "role_fit": "integrator",
-                "role_fit_reason": "Scripted reason.",
             }
         )
     system = "\n".join(b.text for b in request.system)

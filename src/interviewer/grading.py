@@ -9,10 +9,21 @@ from pydantic import BaseModel, Field
 
 from . import prompt_context
 from .budget import fit_texts
+from .checklist import check_points
 from .config import DEFAULT_BUDGET
-from .domain import AnswerGrade, LLMGradeOutput, QualityGrade, QualityId, Question, Usage
+from .domain import (
+    AnswerGrade,
+    LLMGradeOutput,
+    PointCheck,
+    PointVerdict,
+    QualityGrade,
+    QualityId,
+    Question,
+    StrongPoint,
+    Usage,
+)
 from .errors import GradingError
-from .grounding import ground
+from .grounding import ground, is_evidence
 from .llm import LLM, LLMRequest, Message, SystemBlock, complete_structured
 from .templates import TemplateSet
 
@@ -27,7 +38,7 @@ class GradingItem(BaseModel):
     answers: list[str]
     qualities: list[QualityId]
     primary: QualityId | None = None
-    strong_answer: list[str] = Field(default_factory=list)
+    strong_answer: list[StrongPoint] = Field(default_factory=list)
 
     @classmethod
     def from_question(cls, question: Question, answers: list[str]) -> GradingItem:
@@ -84,7 +95,9 @@ class LLMGrader:
         def build(answers: list[str]) -> LLMRequest:
             user = self.templates.render(
                 "grader_user.j2",
-                prompt_context.grader_user(item.question_text, answers, item.qualities, item.strong_answer),
+                prompt_context.grader_user(
+                    item.question_text, answers, item.qualities, [p.text for p in item.strong_answer]
+                ),
             )
             return LLMRequest(
                 purpose="grader",
@@ -116,6 +129,30 @@ class LLMGrader:
             grades=[by_quality[q] for q in item.qualities],
             grader=self.name,
             feedback=output.feedback,
+            checklist=model_checklist(item, output.checklist),
             usage=usage,
         )
         return ground(graded, item.source)
+
+
+def grade_exchange(grader: Grader, item: GradingItem) -> AnswerGrade:
+    """Grade an exchange and keep only quotes that are the candidate's own words: how every grade is made."""
+    return ground(grader.grade(item), item.source)
+
+
+def model_checklist(item: GradingItem, verdicts: list[PointVerdict]) -> list[PointCheck]:
+    """The model's verdict on each strong-answer point, trusted only with a quote found in the answers.
+
+    A point the model calls covered with no quote, or with words the candidate never said, is shown as
+    missing. Without a verdict for every point (a template set that does not ask for them), the offline
+    check of the points stands in.
+    """
+    by_point = {v.point: v for v in verdicts}
+    if not item.strong_answer or any(n not in by_point for n in range(1, len(item.strong_answer) + 1)):
+        return check_points(item.strong_answer, item.answers)
+    checks = []
+    for number, point in enumerate(item.strong_answer, start=1):
+        quote = (by_point[number].quote or "").strip()
+        covered = by_point[number].covered and bool(quote) and is_evidence(quote, item.source)
+        checks.append(PointCheck(point=point.text, covered=covered, evidence=quote if covered else None))
+    return checks

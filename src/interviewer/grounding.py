@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from .domain import AnswerGrade, QualityGrade
+from .injection import addressed_to_grader
 
 _QUOTE_MARKS = str.maketrans(
     {
@@ -71,8 +72,13 @@ def is_grounded(quote: str, source: str) -> bool:
     return True
 
 
+def is_evidence(quote: str, source: str) -> bool:
+    """Whether a quote can stand as evidence: the candidate's own words, and not words addressed to the grader."""
+    return is_grounded(quote, source) and not addressed_to_grader(quote)
+
+
 def ground(grade: AnswerGrade, source: str) -> AnswerGrade:
-    """Keep only grounded quotes; count the dropped ones.
+    """Keep only quotes that can stand as evidence; count the dropped ones.
 
     A score above 1 whose every quote was dropped has no evidence left, so it becomes
     "not enough evidence" rather than a number nobody can check.
@@ -80,7 +86,7 @@ def ground(grade: AnswerGrade, source: str) -> AnswerGrade:
     dropped = 0
     kept_grades: list[QualityGrade] = []
     for quality_grade in grade.grades:
-        kept = [q for q in quality_grade.evidence if is_grounded(q, source)]
+        kept = [q for q in quality_grade.evidence if is_evidence(q, source)]
         dropped += len(quality_grade.evidence) - len(kept)
         update: dict[str, object] = {"evidence": kept}
         if not kept and quality_grade.score is not None and quality_grade.score > 1:

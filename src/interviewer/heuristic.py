@@ -11,33 +11,25 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
+from .checklist import check_points
 from .domain import AnswerGrade, Quality, QualityGrade, QualityId, Score, Signal
 from .grading import GradingItem
 from .rubric import qualities as rubric_qualities
+from .sentences import read_answer
 
 NAME = "heuristic"
 MIN_WORDS_FOR_CREDIT = 6
-MIN_WORDS_FOR_PRIMARY = 8
-"""An answer this long that shows nothing of the question's main quality scores 1, not "not enough evidence"."""
 MAX_POSITIVE_PER_SENTENCE = 2
 MAX_EVIDENCE = 3
-DISCLAIMER = "Heuristic grade (offline): matched rubric indicators, not an expert judgement."
-
-# Text aimed at the grader rather than the interviewer: never evidence, and flagged.
-INJECTION = re.compile(
-    r"ignore (?:all |the |any |your |previous |prior |above )*(?:instructions|rubric|guidelines|criteria)"
-    r"|\b(?:give|award|assign|rate|score) (?:me|this(?: answer)?|it|the answer)\b[^.]{0,20}\b[1-4]\b"
-    r"|\bscore\s*[:=]\s*[1-4]\b|\b(?:grader|evaluator|judge|system|assistant)\s*:"
-    r"|\byou are (?:now )?(?:the|a|an) (?:grader|judge|evaluator)"
-    r"|\b(?:full marks|highest (?:possible )?score|maximum score|top score)\b",
-    re.IGNORECASE,
+MAX_MISSING_NAMED = 2
+RED_FLAG_CAP = 2
+"""Solid or advanced signals needed beside a red flag for a score above 1 (at most 2)."""
+RED_FLAG_LIFTED = 3
+"""Solid or advanced signals that outweigh a red flag altogether."""
+NOT_ENOUGH = (
+    "Not enough evidence for the offline grader: it found none of the signs of this quality it can recognise. "
+    "That is not evidence of a weak answer; it only means the offline rules cannot judge it."
 )
-_SENTENCE = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+|\s+[-*\u2022]\s+")
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences and list items of a text, stripped, empty ones dropped."""
-    return [s.strip(" -*\u2022\t") for s in _SENTENCE.split(text) if s and s.strip(" -*\u2022\t")]
 
 
 @cache
@@ -63,16 +55,9 @@ class Findings:
 
 def find_signals(quality: Quality, text: str) -> Findings:
     """Match a quality's signals in a text, with the guards against padding and keyword stuffing."""
-    found = Findings()
-    seen: set[str] = set()
-    for sentence in split_sentences(text):
-        key = re.sub(r"\W+", " ", sentence.lower()).strip()
-        if key in seen:
-            continue  # padding by repetition earns nothing
-        seen.add(key)
-        if INJECTION.search(sentence):
-            found.injections.append(sentence)
-            continue
+    reading = read_answer(text)
+    found = Findings(injections=reading.addressed)
+    for sentence in reading.sentences:
         for signal in quality.heuristic.red_flags:
             if _matches(signal, sentence):
                 found.red_flags.setdefault(signal.label, sentence)
@@ -95,13 +80,13 @@ def find_signals(quality: Quality, text: str) -> Findings:
     return found
 
 
-def score_findings(found: Findings, primary: bool, words: int) -> Score | None:
+def score_findings(found: Findings) -> Score | None:
     """Turn findings into a level.
 
     4: two solid and two advanced signals; 3: two solid, or one solid and one advanced; 2: any
-    signal; 1: a red flag, or the question's main quality with nothing shown; otherwise not
-    enough evidence. A red flag caps the score at 2 unless three solid or advanced signals
-    outweigh it.
+    signal; 1: a red flag; otherwise not enough evidence, because finding none of its signals says
+    nothing about the answer. A red flag is level 1's own description in the rubric, so it decides
+    the level unless solid or advanced signals outweigh it: two cap the score at 2, three lift the cap.
     """
     n_solid, n_adv = len(found.solid), len(found.advanced)
     score: Score | None
@@ -111,12 +96,16 @@ def score_findings(found: Findings, primary: bool, words: int) -> Score | None:
         score = 3
     elif found.basic or found.solid or found.advanced:
         score = 2
-    elif found.red_flags or (primary and words >= MIN_WORDS_FOR_PRIMARY):
+    elif found.red_flags:
         score = 1
     else:
         score = None
-    if score is not None and found.red_flags and n_solid + n_adv < 3:
-        score = 2 if score > 2 else score
+    if score is not None and found.red_flags:
+        outweighing = n_solid + n_adv
+        if outweighing < RED_FLAG_CAP:
+            score = 1
+        elif outweighing < RED_FLAG_LIFTED:
+            score = 2 if score > 2 else score
     return score
 
 
@@ -129,15 +118,19 @@ class HeuristicGrader:
         self.qualities = qualities or rubric_qualities()
 
     def grade(self, item: GradingItem) -> AnswerGrade:
-        """Grade every quality the item asks for."""
-        text = "\n".join(item.answers)
-        words = len(text.split())
-        grades = [self._grade_quality(self.qualities[q], text, q == item.primary, words) for q in item.qualities]
-        return AnswerGrade(question_id=item.question_id, grades=grades, grader=NAME, feedback=_feedback(grades))
+        """Grade every quality the item asks for, and check the strong answer's points."""
+        text = "\n\n".join(item.answers)
+        grades = [self._grade_quality(self.qualities[q], text) for q in item.qualities]
+        return AnswerGrade(
+            question_id=item.question_id,
+            grades=grades,
+            grader=NAME,
+            checklist=check_points(item.strong_answer, item.answers),
+        )
 
-    def _grade_quality(self, quality: Quality, text: str, primary: bool, words: int) -> QualityGrade:
+    def _grade_quality(self, quality: Quality, text: str) -> QualityGrade:
         found = find_signals(quality, text)
-        score = score_findings(found, primary, words)
+        score = score_findings(found)
         evidence = list(dict.fromkeys([*found.advanced.values(), *found.solid.values(), *found.basic.values()]))
         if score == 1:
             evidence = list(dict.fromkeys(found.red_flags.values()))
@@ -146,41 +139,50 @@ class HeuristicGrader:
             score=score,
             evidence=evidence[:MAX_EVIDENCE],
             rationale=_rationale(found, score),
-            improvement=_improvement(quality, found, score),
+            improvement=improvement(quality, score, _missing(quality, found, score)),
         )
 
 
 def _rationale(found: Findings, score: Score | None) -> str:
-    parts = [DISCLAIMER]
+    parts: list[str] = []
     for title, bucket in (
-        ("Level-4 indicators", found.advanced),
-        ("Level-3 indicators", found.solid),
-        ("Level-2 indicators", found.basic),
+        ("Level-4 signs", found.advanced),
+        ("Level-3 signs", found.solid),
+        ("Level-2 signs", found.basic),
         ("Red flags", found.red_flags),
     ):
         if bucket:
             parts.append(f"{title}: {'; '.join(bucket)}.")
     if found.injections:
-        parts.append("Ignored text addressed to the grader.")
+        parts.append("Text addressed to the grader was ignored: it earns nothing.")
     if score is None:
-        parts.append("Not enough evidence in this answer to score this quality.")
+        parts.append(NOT_ENOUGH)
     return " ".join(parts)
 
 
-def _improvement(quality: Quality, found: Findings, score: Score | None) -> str:
+def _missing(quality: Quality, found: Findings, score: Score | None) -> list[str]:
+    """The next level's signs the answer did not show, worded as what a stronger answer does."""
+    if score in (2, None):
+        wanted, have = quality.heuristic.solid, found.solid
+    elif score == 3:
+        wanted, have = quality.heuristic.advanced, found.advanced
+    else:
+        return []  # level 2's signs describe generic habits: never advice
+    return [s.label for s in wanted if s.label not in have][:MAX_MISSING_NAMED]
+
+
+def improvement(quality: Quality, score: Score | None, missing: list[str] | None = None) -> str:
+    """What to add to this answer to reach the next level, worded as what the stronger answer does."""
     if score == 4:
-        return "Keep it: this answer shows every indicator of the top level. Tie the numbers to the scenario's stakes."
-    pending = [s.label for s in quality.heuristic.solid if s.label not in found.solid]
-    if score == 3 or not pending:
-        pending = [s.label for s in quality.heuristic.advanced if s.label not in found.advanced]
-    target = min((score or 1) + 1, 4)
-    hint = f" For example: {pending[0]}." if pending else ""
-    return f"To reach level {target}: {quality.levels[target]}{hint}"
+        return (
+            "This answer already shows the top level. To keep it there, tie each number to what an error "
+            "would cost in this scenario."
+        )
+    named = f" The offline grader did not find: {'; '.join(missing)}." if missing else ""
+    if score is None:
+        return f"To show {quality.name.lower()} in this answer: {_lower_first(quality.advice[3])}{named}"
+    return f"To reach level {score + 1}: {_lower_first(quality.advice[score + 1])}{named}"
 
 
-def _feedback(grades: list[QualityGrade]) -> str:
-    lines = []
-    for g in grades:
-        shown = "not enough evidence" if g.score is None else f"{g.score}/4"
-        lines.append(f"{g.quality.value.replace('_', ' ')}: {shown}. {g.improvement}")
-    return "\n".join(lines)
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]

@@ -31,11 +31,11 @@ from .domain import (
     Usage,
 )
 from .errors import AnswerError, GradingError, InterviewerError, InterviewStateError
-from .grading import GradingItem
-from .grounding import ground
+from .grading import GradingItem, grade_exchange
 from .offline import CLOSING, ask_text
 from .reply import InterviewerReply, Move, TurnContext
-from .reporting import Exchange, summarise
+from .reporting import Exchange, build_report
+from .rubric import qualities as all_qualities
 from .storage import Store
 
 MAX_ANSWER_CHARS = 12_000
@@ -63,6 +63,8 @@ class InterviewState(BaseModel):
     ended_early: bool = False
     completed: list[str] = Field(default_factory=list)
     """Questions whose exchange is over (and so is graded or being graded)."""
+    self_ratings: dict[str, int] = Field(default_factory=dict)
+    """The candidate's own rating (1-4) of their answer to a question, on its main quality, by question id."""
     usage: Usage = Field(default_factory=Usage)
     """The interviewer's tokens."""
     report_usage: Usage = Field(default_factory=Usage)
@@ -177,16 +179,7 @@ class Interview:
             InterviewStateError: no question is waiting for an answer, or a failed turn needs a retry.
         """
         self._expect_answer()
-        cleaned = text.strip()
-        if not cleaned:
-            raise AnswerError("Your answer is empty: type an answer, or skip the question.")
-        notice = ""
-        if len(cleaned) > MAX_ANSWER_CHARS:
-            notice = (
-                f"Your answer was {len(cleaned):,} characters; only the first {MAX_ANSWER_CHARS:,} were kept "
-                "and sent. Interview answers work best under about 400 words."
-            )
-            cleaned = cleaned[:MAX_ANSWER_CHARS]
+        cleaned, notice = clean_answer(text)
         self._record(Turn(speaker=Speaker.CANDIDATE, kind=TurnKind.ANSWER, text=cleaned, question_id=self._qid()))
         reply = self._interviewer_turn("after_answer")
         reply.notice = notice
@@ -208,6 +201,28 @@ class Interview:
         if self.state.pending is None:
             raise InterviewStateError("there is no failed turn to retry")
         return self._interviewer_turn(self.state.pending)
+
+    def rate_self(self, question_id: str, level: int | None) -> None:
+        """Store (or, with None, clear) the candidate's own rating of an answer on the question's main quality.
+
+        Raises:
+            AnswerError: the level is not 1-4, or the question was not answered.
+        """
+        if level is not None and level not in (1, 2, 3, 4):
+            raise AnswerError(f"A self-rating is a level from 1 to 4, not {level!r}.")
+        if not self.transcript.answers_to(question_id):
+            raise AnswerError("Only an answered question can be rated.")
+        with self._lock:
+            if level is None:
+                self.state.self_ratings.pop(question_id, None)
+            else:
+                self.state.self_ratings[question_id] = level
+            self._persist()
+
+    @property
+    def answered_questions(self) -> list[Question]:
+        """The questions answered so far, in the order asked."""
+        return [q for q in self.questions if self.transcript.answers_to(q.id)]
 
     def end(self) -> None:
         """End early: grade what was answered and close the interview."""
@@ -258,32 +273,22 @@ class Interview:
         if not self.wait_for_grades(timeout):
             raise GradingError("grading is still running; try again in a moment")
         if self.grade_errors:
-            first = next(iter(self.grade_errors.items()))
-            raise GradingError(f"question {first[0]} could not be graded: {first[1]}")
+            qid, detail = next(iter(self.grade_errors.items()))
+            number = self.state.question_ids.index(qid) + 1 if qid in self.state.question_ids else "?"
+            raise GradingError(f"your answer to question {number} could not be graded: {detail}")
         exchanges = [
-            Exchange(q, self.transcript.answers_to(q.id), self.grades.get(q.id))
+            Exchange(q, self.transcript.answers_to(q.id), self.grades.get(q.id), self.transcript.follow_ups_to(q.id))
             for q in self.questions
-            if q.id in self.state.completed
+            if q.id in self.state.completed and q.id in self.grades
         ]
-        graded = [x.grade for x in exchanges if x.grade is not None]
-        if not graded:
+        if not any(x.answers for x in exchanges):
             raise InterviewStateError("no question was answered, so there is nothing to report")
-        summaries = summarise(graded)
-        narrative = self.backend.reporter.narrative(self.config, [x for x in exchanges if x.grade], summaries)
-        self.state.report_usage = self.backend.reporter.last_usage
-        report = Report(
-            session_id=self.session_id,
-            config=self.config,
-            qualities=summaries,
-            answer_grades=graded,
-            narrative=narrative,
-            grader=self.backend.grader.name,
-            template_set=self.backend.templates.name,
-            template_hash=self.backend.templates.content_hash,
-            usage=self.usage,
-            dropped_quotes=sum(g.dropped_quotes for g in graded),
-            heuristic=self.backend.heuristic,
+        with self._lock:
+            spent = sum((g.usage for g in self.grades.values()), self.state.usage)
+        report = build_report(
+            self.session_id, self.config, exchanges, self.backend, self.state.self_ratings, usage=spent
         )
+        self.state.report_usage = self.backend.reporter.last_usage
         if self.store:
             self.store.save_report(report)
         return report
@@ -416,7 +421,7 @@ class Interview:
 
     def _grade(self, item: GradingItem) -> AnswerGrade:
         try:
-            grade = ground(self.backend.grader.grade(item), item.source)
+            grade = grade_exchange(self.backend.grader, item)
         except Exception as exc:
             # Kept for the report and the retry button; a grading bug must not end the interview.
             detail = str(exc) if isinstance(exc, InterviewerError) else f"{exc.__class__.__name__}: {exc}"
@@ -482,6 +487,25 @@ class Interview:
         return interview
 
 
+def clean_answer(text: str) -> tuple[str, str]:
+    """An answer as it is kept, and a notice for the candidate if it had to be trimmed.
+
+    Raises:
+        AnswerError: the answer is empty.
+    """
+    cleaned = text.strip()
+    if not cleaned:
+        raise AnswerError("Your answer is empty: type an answer, or skip the question.")
+    notice = ""
+    if len(cleaned) > MAX_ANSWER_CHARS:
+        notice = (
+            f"Your answer was {len(cleaned):,} characters; only the first {MAX_ANSWER_CHARS:,} were kept "
+            "and sent. Interview answers work best under about 400 words."
+        )
+        cleaned = cleaned[:MAX_ANSWER_CHARS]
+    return cleaned, notice
+
+
 def _awaits_answer(transcript: Transcript) -> bool:
     return bool(transcript.turns) and transcript.turns[-1].speaker is Speaker.INTERVIEWER
 
@@ -520,10 +544,13 @@ def _fallback_next(ctx: TurnContext) -> str:
 
 
 def _feedback_text(grade: AnswerGrade) -> str:
+    rubric = all_qualities()
     lines = ["**Feedback on your answer**"]
     for g in grade.grades:
         shown = "not enough evidence" if g.score is None else f"{g.score}/4"
-        lines.append(f"- {g.quality.value.replace('_', ' ').capitalize()}: {shown}. {g.improvement}")
+        lines.append(f"- {rubric[g.quality].name}: {shown}. {g.improvement}")
+    if grade.feedback:
+        lines.append(grade.feedback)
     return "\n".join(lines)
 
 

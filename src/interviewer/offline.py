@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from .domain import FollowUp, Persona, Question
 from .reply import InterviewerReply, Move, TurnContext, stream_words
+from .sentences import read_answer
 
 NAME = "offline"
 
@@ -16,10 +17,29 @@ _GREETINGS = {
     Persona.NEUTRAL: "Hello, and thanks for your time. Let's begin.",
     Persona.TOUGH: "Let's get going. I'll push on specifics, so be concrete.",
 }
+# Bridges rotate with the question number, so no two transitions in a row read the same.
 _BRIDGES = {
-    Persona.FRIENDLY: "Thanks, that's helpful. Let's move on.",
-    Persona.NEUTRAL: "Thank you. Next question.",
-    Persona.TOUGH: "Noted. Moving on.",
+    Persona.FRIENDLY: (
+        "Thanks, that's helpful. Let's move on.",
+        "Great, thank you for walking me through that. Here's the next one.",
+        "Thanks. Let's switch to a different situation.",
+        "I appreciate the detail. On to something new.",
+        "Thank you. Let's look at another side of the role.",
+    ),
+    Persona.NEUTRAL: (
+        "Thank you. Let's move to the next question.",
+        "Understood. Here is a different scenario.",
+        "Thanks. Let's turn to something else.",
+        "All right. On to the next one.",
+        "Thank you for that. Next, a different kind of question.",
+    ),
+    Persona.TOUGH: (
+        "Noted. Moving on.",
+        "Fine. Next one, and be specific.",
+        "Okay. Let's see how you handle this one.",
+        "Right. Different problem now.",
+        "Got it. Let's keep going.",
+    ),
 }
 CLOSING = "That was the last question, thank you. Your report is being prepared."
 _THIN_ANSWER_WORDS = 25
@@ -29,11 +49,20 @@ def _is_covered(follow_up: FollowUp, text: str) -> bool:
     return any(re.search(p, text, re.IGNORECASE) for p in follow_up.patterns)
 
 
+def bridge(persona: Persona, number: int) -> str:
+    """The words that move on to question ``number + 1``, varied from one question to the next."""
+    options = _BRIDGES[persona]
+    return options[(number - 1) % len(options)]
+
+
 def choose_follow_up(ctx: TurnContext) -> FollowUp | None:
-    """The first probe whose gap the answers leave open, if a follow-up is still allowed."""
+    """The first probe whose gap the answers leave open, if a follow-up is still allowed.
+
+    Only the candidate's own sentences count: text addressed to the grader covers nothing.
+    """
     if ctx.follow_ups_left <= 0 or not ctx.question.follow_ups:
         return None
-    text = "\n".join(ctx.answers)
+    text = "\n".join(read_answer("\n\n".join(ctx.answers)).sentences)
     asked = {t.text for t in ctx.transcript.turns}
     for follow_up in ctx.question.follow_ups:
         if follow_up.probe not in asked and not _is_covered(follow_up, text):
@@ -65,7 +94,7 @@ class OfflineInterviewer:
             return self._fixed(follow_up.probe, Move.FOLLOW_UP, note)
         if ctx.next_question is None:
             return self._fixed(CLOSING, Move.NEXT, "Covered the probes or none left.")
-        text = f"{_BRIDGES[persona]}\n\n{ask_text(ctx.next_question, ctx.number + 1, ctx.total)}"
+        text = f"{bridge(persona, ctx.number)}\n\n{ask_text(ctx.next_question, ctx.number + 1, ctx.total)}"
         return self._fixed(text, Move.NEXT, "Covered the probes or none left.")
 
     def _fixed(self, text: str, move: Move, notes: str) -> InterviewerReply:

@@ -6,7 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
-from .domain import QualityId
+from .calibration import Calibration, calibration
+from .domain import QualityId, Role
 from .storage import Store
 
 
@@ -15,19 +16,26 @@ class ScorePoint(BaseModel):
 
     session_id: str
     date: datetime
+    role: Role
     quality: QualityId
     score: float
 
 
-def score_history(store: Store) -> list[ScorePoint]:
-    """Every assessed quality score of every finished session, oldest first."""
+def score_history(store: Store, role: Role | None = None) -> list[ScorePoint]:
+    """Every assessed quality score of every finished session (of one role, if given), oldest first."""
     points = [
-        ScorePoint(session_id=s.id, date=s.created_at, quality=quality, score=score)
+        ScorePoint(session_id=s.id, date=s.created_at, role=s.role, quality=quality, score=score)
         for s in store.list_sessions(limit=500)
+        if role is None or s.role is role
         for quality, score in s.scores.items()
         if score is not None
     ]
     return sorted(points, key=lambda p: p.date)
+
+
+def self_calibration(store: Store) -> Calibration:
+    """How the candidate's self-ratings compare with the grades, over every finished session."""
+    return calibration([pair for s in store.list_sessions(limit=500) for pair in s.rating_pairs])
 
 
 def weakest_qualities(store: Store, count: int = 2) -> list[QualityId]:

@@ -119,7 +119,7 @@ def sample_contexts() -> dict[str, dict[str, Any]]:
         "interviewer_turn.j2": interviewer_turn("after_answer", first, 1, 5, 1, second),
         "grader_system.j2": grader_system(),
         "grader_user.j2": grader_user(
-            first.text, ["An answer.", "A follow-up answer."], first.qualities, first.strong_answer
+            first.text, ["An answer.", "A follow-up answer."], first.qualities, [p.text for p in first.strong_answer]
         ),
         "report_system.j2": report_system(),
         "report_user.j2": report_user(

@@ -1,100 +1,102 @@
-"""The final report: scores recomputed in code, and a narrative from the model or the offline reporter."""
+"""The final report: by answer, scores summarised in code, role fit from evidence, and a narrative.
+
+The narrative (strengths, gaps and, with a model, a stronger rewrite of one answer) comes from the
+model or from the offline reporter; everything else is computed here, the same for every backend.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from statistics import mean
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from . import prompt_context
 from .budget import fit_texts
 from .config import DEFAULT_BUDGET
 from .domain import (
-    ROLE_TITLES,
     AnswerGrade,
+    AnswerReview,
     InterviewConfig,
-    QualityId,
     QualitySummary,
     Question,
+    Report,
     ReportNarrative,
-    Role,
+    Score,
     Usage,
 )
 from .llm import LLM, LLMRequest, Message, SystemBlock, complete_structured
+from .role_fit import fit_role
 from .rubric import qualities as all_qualities
+from .sentences import without_addressed
+from .summary import summarise
 from .templates import TemplateSet
 
-REPORT_MAX_TOKENS = 2500
+if TYPE_CHECKING:
+    from .backends import Backend
 
-# Which qualities weigh most for each role, for the role-fit reflection.
-ROLE_WEIGHTS: dict[Role, dict[QualityId, float]] = {
-    Role.BUILDER: {
-        QualityId.TECHNICAL_CURIOSITY: 2.0,
-        QualityId.PROBABILISTIC_THINKING: 2.0,
-        QualityId.CALIBRATED_SKEPTICISM: 1.0,
-        QualityId.PROMPTING_AS_THINKING: 1.0,
-    },
-    Role.INTEGRATOR: {
-        QualityId.USER_EMPATHY: 2.0,
-        QualityId.LIMITATION_COMMUNICATION: 2.0,
-        QualityId.STAKEHOLDER_COMMUNICATION: 1.0,
-        QualityId.CALIBRATED_SKEPTICISM: 1.0,
-        QualityId.PRIORITIZATION: 1.0,
-    },
-    Role.ORCHESTRATOR: {
-        QualityId.CALIBRATED_SKEPTICISM: 2.0,
-        QualityId.PROMPTING_AS_THINKING: 2.0,
-        QualityId.PRODUCT_ALTITUDE: 1.0,
-        QualityId.SAYING_NO: 1.0,
-        QualityId.PRIORITIZATION: 1.0,
-    },
-}
+REPORT_MAX_TOKENS = 2500
+STRENGTH_LEVEL = 3
+"""A quality is named a strength only from this level up, and only with a quote."""
+MAX_ITEMS = 3
 
 
 @dataclass
 class Exchange:
-    """One question with the candidate's answers and its grade."""
+    """One question with the candidate's answers, the follow-ups asked, and its grade."""
 
     question: Question
     answers: list[str]
     grade: AnswerGrade | None
-
-    @property
-    def mean_score(self) -> float | None:
-        """Mean of the assessed scores of this exchange."""
-        scores = [g.score for g in self.grade.grades if g.score is not None] if self.grade else []
-        return mean(scores) if scores else None
+    follow_ups: list[str] = field(default_factory=list)
 
 
-def summarise(grades: list[AnswerGrade]) -> list[QualitySummary]:
-    """Each quality's mean score over the interview, with its best evidence and an improvement."""
-    summaries = []
-    for qid in all_qualities():
-        graded = [g for a in grades for g in a.grades if g.quality is qid]
-        assessed = [g for g in graded if g.score is not None]
-        if not graded:
-            continue
-        score = round(mean(g.score for g in assessed if g.score is not None), 2) if assessed else None
-        evidence = [quote for g in sorted(assessed, key=lambda g: -(g.score or 0)) for quote in g.evidence][:3]
-        weakest = min(graded, key=lambda g: g.score if g.score is not None else 0)
-        summaries.append(QualitySummary(quality=qid, score=score, evidence=evidence, improvement=weakest.improvement))
-    return summaries
+def review_answers(exchanges: list[Exchange], self_ratings: dict[str, int] | None = None) -> list[AnswerReview]:
+    """The report's answers, numbered in the order asked, with any self-rating the candidate gave."""
+    ratings = self_ratings or {}
+    reviews = []
+    for number, x in enumerate((x for x in exchanges if x.grade is not None), start=1):
+        assert x.grade is not None
+        rating = ratings.get(x.question.id)
+        reviews.append(
+            AnswerReview(
+                number=number,
+                question_id=x.question.id,
+                question=x.question.text,
+                primary=x.question.primary_quality,
+                follow_ups=x.follow_ups,
+                answers=x.answers,
+                grade=x.grade,
+                exemplar=x.question.exemplar,
+                self_rating=_score(rating),
+            )
+        )
+    return reviews
 
 
-def role_fit(summaries: list[QualitySummary]) -> dict[Role, float]:
-    """A weighted score per role from the quality scores (unassessed qualities are left out)."""
-    scores = {s.quality: s.score for s in summaries if s.score is not None}
-    fit: dict[Role, float] = {}
-    for role, weights in ROLE_WEIGHTS.items():
-        used = {q: w for q, w in weights.items() if q in scores}
-        fit[role] = sum(scores[q] * w for q, w in used.items()) / sum(used.values()) if used else 0.0
-    return fit
+def _score(value: int | None) -> Score | None:
+    return value if value in (1, 2, 3, 4) else None  # type: ignore[return-value]
 
 
-def weakest(exchanges: list[Exchange]) -> Exchange:
-    """The answered exchange with the lowest mean score (unassessed counts as lowest)."""
-    answered = [x for x in exchanges if x.answers] or exchanges
-    return min(answered, key=lambda x: x.mean_score if x.mean_score is not None else 0.0)
+def mean_score(answer: AnswerReview) -> float | None:
+    """Mean of an answer's assessed scores."""
+    scores = [g.score for g in answer.grade.grades if g.score is not None]
+    return mean(scores) if scores else None
+
+
+def weakest(answers: list[AnswerReview]) -> AnswerReview:
+    """The answered question with the lowest mean score (unassessed counts as lowest)."""
+    answered = [a for a in answers if a.answers] or answers
+    return min(answered, key=lambda a: (mean_score(a) if mean_score(a) is not None else 0.0, a.number))
+
+
+def asked_in(question_ids: list[str], answers: list[AnswerReview]) -> str:
+    """Where a summary comes from, in the candidate's numbering: "question 2" or "questions 1 and 3"."""
+    numbers = [str(a.number) for a in answers if a.question_id in question_ids]
+    if not numbers:
+        return "no question"
+    if len(numbers) == 1:
+        return f"question {numbers[0]}"
+    return f"questions {', '.join(numbers[:-1])} and {numbers[-1]}"
 
 
 class Reporter(Protocol):
@@ -104,59 +106,51 @@ class Reporter(Protocol):
     """The tokens of the latest narrative (zero without a model)."""
 
     def narrative(
-        self, config: InterviewConfig, exchanges: list[Exchange], summaries: list[QualitySummary]
+        self, config: InterviewConfig, answers: list[AnswerReview], summaries: list[QualitySummary]
     ) -> ReportNarrative:
-        """Strengths, gaps, a stronger rewrite of a weak answer, and the role fit."""
+        """Strengths, gaps and, where the reporter can write one, a stronger rewrite of a weak answer."""
         ...
 
 
 class OfflineReporter:
-    """Builds the narrative from the scores and the bank's notes on strong answers."""
+    """Builds the narrative from the grades alone; it writes no rewrite (the bank's exemplars stand in)."""
 
     last_usage = Usage()
 
     def narrative(
-        self, config: InterviewConfig, exchanges: list[Exchange], summaries: list[QualitySummary]
+        self, config: InterviewConfig, answers: list[AnswerReview], summaries: list[QualitySummary]
     ) -> ReportNarrative:
-        """A narrative made without a model, from scores, evidence and strong-answer notes."""
+        """Strengths only from level 3 up with a quote; gaps with the advice of the answer that set the score."""
         rubric = all_qualities()
-        assessed = sorted((s for s in summaries if s.score is not None), key=lambda s: -(s.score or 0))
-        strengths = [
-            f"{rubric[s.quality].name} ({s.score:g}/4): you said \u201c{s.evidence[0]}\u201d"
-            for s in assessed
-            if s.score is not None and s.score >= 2.5 and s.evidence
-        ][:3]
+        strengths: list[str] = []
+        named: set[str] = set()
+        graded = [(a, g) for a in answers for g in a.grade.grades if g.score is not None and g.evidence]
+        for a, g in sorted(graded, key=lambda ag: (-(ag[1].score or 0), ag[1].quality is not ag[0].primary)):
+            if (g.score or 0) < STRENGTH_LEVEL or g.quality.value in named:
+                continue
+            named.add(g.quality.value)
+            strengths.append(
+                f"{rubric[g.quality].name} ({g.score}/4) in your answer to question {a.number}: "
+                f"you said \u201c{g.evidence[0]}\u201d"
+            )
+        assessed = sorted((s for s in summaries if s.score is not None), key=lambda s: s.score or 0)
         gaps = [
-            f"{rubric[s.quality].name} ({s.score:g}/4): {s.improvement}"
-            for s in reversed(assessed)
-            if (s.score or 0) < 3
-        ][:3]
-        unassessed = [rubric[s.quality].name for s in summaries if s.score is None]
+            f"{rubric[s.quality].name} ({s.score:g}/4, from {asked_in(s.from_questions, answers)}): {s.improvement}"
+            for s in assessed
+            if (s.score or 0) < STRENGTH_LEVEL
+        ]
+        unassessed = [s for s in summaries if s.score is None]
         if unassessed:
-            gaps.append(f"Not enough evidence to assess: {', '.join(unassessed)}.")
-        target = weakest(exchanges)
-        fit = role_fit(summaries)
-        best = max(fit, key=lambda r: (fit[r], r is config.role))
+            gaps.append(
+                "Not assessed: "
+                + ", ".join(f"{rubric[s.quality].name} ({asked_in(s.probed_in, answers)})" for s in unassessed)
+                + ". The offline grader found no signs of these it can recognise; that is not a verdict on them."
+            )
         return ReportNarrative(
-            strengths=strengths or ["No quality reached a solid level yet; the gaps below say what to add."],
-            gaps=gaps or ["No major gaps found by the heuristic grader."],
-            rewrite_question_id=target.question.id,
-            stronger_answer=_stronger(target),
-            role_fit=best,
-            role_fit_reason=(
-                f"Your scores weigh most towards {ROLE_TITLES[best]} "
-                f"({', '.join(f'{ROLE_TITLES[r]} {v:.1f}' for r, v in fit.items())}, weighted means of the "
-                "qualities each role leans on). This is a heuristic reading of your scores."
-            ),
+            strengths=strengths[:MAX_ITEMS]
+            or ["No answer reached level 3 on any quality in this interview yet; the gaps say what to add."],
+            gaps=gaps[: MAX_ITEMS + 1] or ["No quality below level 3 among those the offline grader could assess."],
         )
-
-
-def _stronger(exchange: Exchange) -> str:
-    said = " ".join(exchange.answers).strip() or "(no answer given)"
-    additions = " ".join(
-        f"I'd also {point[0].lower()}{point[1:].rstrip('.')}." for point in exchange.question.strong_answer
-    )
-    return f"{said}\n\n{additions}" if additions else said
 
 
 class LLMReporter:
@@ -170,7 +164,7 @@ class LLMReporter:
         self.last_usage = Usage()
 
     def request(
-        self, config: InterviewConfig, exchanges: list[Exchange], summaries: list[QualitySummary]
+        self, config: InterviewConfig, answers: list[AnswerReview], summaries: list[QualitySummary]
     ) -> LLMRequest:
         """The report request: roles and rubric (cached), then the graded interview, shortened to the budget."""
         rubric = all_qualities()
@@ -185,16 +179,16 @@ class LLMReporter:
         ]
         system = self.templates.render("report_system.j2", prompt_context.report_system())
 
-        def build(answers: list[str]) -> LLMRequest:
-            remaining = iter(answers)
+        def build(texts: list[str]) -> LLMRequest:
+            remaining = iter(texts)
             rows = [
                 {
-                    "question_id": x.question.id,
-                    "question": x.question.text,
-                    "answers": [next(remaining) for _ in x.answers],
-                    "mean_score": x.mean_score,
+                    "question_id": a.question_id,
+                    "question": a.question,
+                    "answers": [next(remaining) for _ in a.answers],
+                    "mean_score": mean_score(a),
                 }
-                for x in exchanges
+                for a in answers
             ]
             return LLMRequest(
                 purpose="report",
@@ -211,14 +205,45 @@ class LLMReporter:
                 max_tokens=REPORT_MAX_TOKENS,
             )
 
-        return fit_texts(build, [a for x in exchanges for a in x.answers], self.budget)
+        return fit_texts(build, [t for a in answers for t in a.answers], self.budget)
 
     def narrative(
-        self, config: InterviewConfig, exchanges: list[Exchange], summaries: list[QualitySummary]
+        self, config: InterviewConfig, answers: list[AnswerReview], summaries: list[QualitySummary]
     ) -> ReportNarrative:
-        """The model's narrative; an unknown rewrite target falls back to the weakest answer."""
-        output, usage = complete_structured(self.llm, self.request(config, exchanges, summaries), ReportNarrative)
+        """The model's narrative; the rewrite targets an answered question and repeats nothing said to the grader."""
+        output, usage = complete_structured(self.llm, self.request(config, answers, summaries), ReportNarrative)
         self.last_usage = usage
-        if output.rewrite_question_id not in {x.question.id for x in exchanges if x.answers}:
-            output = output.model_copy(update={"rewrite_question_id": weakest(exchanges).question.id})
-        return output
+        target = output.rewrite_question_id
+        if target not in {a.question_id for a in answers if a.answers}:
+            target = weakest(answers).question_id
+        return output.model_copy(
+            update={"rewrite_question_id": target, "stronger_answer": without_addressed(output.stronger_answer)}
+        )
+
+
+def build_report(
+    session_id: str,
+    config: InterviewConfig,
+    exchanges: list[Exchange],
+    backend: Backend,
+    self_ratings: dict[str, int] | None = None,
+    usage: Usage | None = None,
+) -> Report:
+    """The report for graded exchanges, the same way for the app, the terminal and ``interviewer review``."""
+    answers = review_answers(exchanges, self_ratings)
+    summaries = summarise(answers)
+    narrative = backend.reporter.narrative(config, answers, summaries)
+    return Report(
+        session_id=session_id,
+        config=config,
+        answers=answers,
+        qualities=summaries,
+        narrative=narrative,
+        role_fit=fit_role(config.role, answers, summaries),
+        grader=backend.grader.name,
+        template_set=backend.templates.title,
+        template_hash=backend.templates.content_hash,
+        usage=(usage or Usage()) + backend.reporter.last_usage,
+        dropped_quotes=sum(a.grade.dropped_quotes for a in answers),
+        heuristic=backend.heuristic,
+    )

@@ -6,7 +6,7 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import (
     JSON,
     Column,
@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from .calibration import rating_pairs
 from .domain import AnswerGrade, InterviewConfig, QualityId, Report, Role, Turn
 from .errors import StaleSessionError, StorageError
 
@@ -72,6 +73,13 @@ reports = Table(
 )
 
 
+def _report(data: object) -> Report | None:
+    try:
+        return Report.model_validate(data)
+    except ValidationError:
+        return None  # stored by an older version: the interview's grades rebuild it
+
+
 def database_url(db: str) -> str:
     """A SQLAlchemy URL from INTERVIEWER_DB: a URL as it is, a plain path as a SQLite file."""
     if "://" in db:
@@ -102,6 +110,8 @@ class SessionSummary(BaseModel):
     status: str
     backend: str
     scores: dict[QualityId, float | None]
+    rating_pairs: list[tuple[int, int]] = []
+    """(self-rating, grade) of every answer the candidate rated, from the session's report."""
 
 
 class Store:
@@ -244,10 +254,10 @@ class Store:
             return {r["question_id"]: AnswerGrade.model_validate(r["grade"]) for r in rows}
 
     def load_report(self, session_id: str) -> Report | None:
-        """A finished session's report, or None."""
+        """A finished session's report, or None (also for a report stored by an older version, which is rebuilt)."""
         with self.engine.begin() as conn:
             row = conn.execute(select(reports.c.report).where(reports.c.session_id == session_id)).first()
-        return Report.model_validate(row[0]) if row else None
+        return _report(row[0]) if row else None
 
     def list_sessions(self, limit: int = 100) -> list[SessionSummary]:
         """Past sessions, newest first, with their per-quality scores where a report exists."""
@@ -270,9 +280,12 @@ class Store:
                 )
             ).all()
         scores: dict[str, dict[QualityId, float | None]] = {}
+        pairs: dict[str, list[tuple[int, int]]] = {}
         for session_id, data in report_rows:
-            report = Report.model_validate(data)
-            scores[session_id] = {q.quality: q.score for q in report.qualities}
+            report = _report(data)
+            if report is not None:
+                scores[session_id] = {q.quality: q.score for q in report.qualities}
+                pairs[session_id] = rating_pairs(report)
         return [
             SessionSummary(
                 id=r["id"],
@@ -281,6 +294,7 @@ class Store:
                 status=r["status"],
                 backend=r["backend"],
                 scores=scores.get(r["id"], {}),
+                rating_pairs=pairs.get(r["id"], []),
             )
             for r in listed
         ]

@@ -109,6 +109,11 @@ class TemplateSet:
         return self.manifest.name
 
     @property
+    def title(self) -> str:
+        """Name and version, as the candidate sees the set."""
+        return f"{self.manifest.name}@{self.manifest.version}"
+
+    @property
     def label(self) -> str:
         """Name, version and short hash, for reports and recordings."""
         return f"{self.manifest.name}@{self.manifest.version} ({self.content_hash[:10]})"

@@ -9,16 +9,16 @@ Responder = Callable[[dict[str, object]], object]
 NEXT_MARKER = "keeping its substance: "
 
 
-def scripted_claude(quote: str = "an eval set", fit: str = "integrator", score: int = 3) -> Responder:
+def scripted_claude(quote: str = "an eval set", score: int = 3) -> Responder:
     """A responder that asks the planned questions in turn, grades every quality ``score`` citing ``quote``,
-    and writes a report naming ``fit``; it reads what to do from the templates' own words.
+    and writes a report; it reads what to do from the templates' own words.
     """
 
     def respond(body: dict[str, object]) -> object:
         system = " ".join(block["text"] for block in body.get("system", []))  # type: ignore[union-attr, index]
         user = str(body["messages"][-1]["content"])  # type: ignore[index]
         if "output_config" in body and "Grade these qualities" in user:
-            ids = user.split("in this order: ")[1].strip().rstrip(".").split(", ")
+            ids = user.split("in this order: ")[1].split("\n")[0].strip().rstrip(".").split(", ")
             return {
                 "grades": [
                     {"quality": q, "score": score, "evidence": [quote], "rationale": "r", "improvement": "i"}
@@ -32,8 +32,6 @@ def scripted_claude(quote: str = "an eval set", fit: str = "integrator", score: 
                 "gaps": ["No rollout plan."],
                 "rewrite_question_id": user.split("[", 1)[1].split("]", 1)[0],
                 "stronger_answer": "A stronger answer.",
-                "role_fit": fit,
-                "role_fit_reason": "The answers' emphasis.",
             }
         if "This was the last question" in system:
             return "<notes>n</notes><move>next</move>Thank you. Your report is being prepared."

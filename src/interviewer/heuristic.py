@@ -41,6 +41,28 @@ def _matches(signal: Signal, sentence: str) -> bool:
     return bool(signal.patterns) and _compiled(tuple(signal.patterns)).search(sentence) is not None
 
 
+# A red flag counts only when the candidate asserts it: not when it is a condition ("if it fails again,
+# we switch it off for that category"), a contrast ("rather than turning it off") or someone else's
+# position ("he came in wanting it off"), nor when it is denied ("it wasn't 'trust me'").
+_CONDITION = re.compile(r"\b(?:if|unless|whenever|should (?:it|the \w+|they|we))\b", re.IGNORECASE)
+_DISTANCE = re.compile(
+    r"\b(?:rather than|instead of|before|until|not|never|no longer|wasn'?t|isn'?t|aren'?t|weren'?t|"
+    r"wanted|wants|wanting|asked|asks|asking|tempt\w*|instinct|urge|pressure to|calls? to|demand\w*)\b[^,;:.]*$",
+    re.IGNORECASE,
+)
+
+
+def _asserts(signal: Signal, sentence: str) -> bool:
+    """Whether a red flag's match in a sentence is the candidate's own position."""
+    if not signal.patterns:
+        return False
+    found = _compiled(tuple(signal.patterns)).search(sentence)
+    if found is None:
+        return False
+    before = sentence[: found.start()]
+    return not (_CONDITION.search(before) or _DISTANCE.search(before))
+
+
 @dataclass
 class Findings:
     """What the heuristic found for one quality."""
@@ -59,7 +81,7 @@ def find_signals(quality: Quality, text: str) -> Findings:
     found = Findings(injections=reading.addressed)
     for sentence in reading.sentences:
         for signal in quality.heuristic.red_flags:
-            if _matches(signal, sentence):
+            if _asserts(signal, sentence):
                 found.red_flags.setdefault(signal.label, sentence)
         words = len(sentence.split())
         if words < MIN_WORDS_FOR_CREDIT:

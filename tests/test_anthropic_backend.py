@@ -140,7 +140,7 @@ def test_a_long_interview_stays_within_the_budget_to_the_report(
     for answer in answers:
         interview.answer(answer).read()
     report = interview.report(timeout=60)
-    assert report.narrative.role_fit is Role.ORCHESTRATOR
+    assert len(report.answers) == len(questions)
     for sent in fake.message_requests:
         body = sent.body
         used = sum(count_tokens(b["text"]) for b in body["system"]) + sum(  # type: ignore[union-attr, index]

@@ -124,20 +124,6 @@ def test_markup_and_injection_in_an_answer_are_kept_as_text() -> None:
     assert not at.get("html")
 
 
-def test_broken_template_set_gives_file_and_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    broken = tmp_path / "broken"
-    broken.mkdir()
-    (broken / "manifest.toml").write_text('name = "broken"\nversion = "1"\n')
-    (broken / "grader_user.j2").write_text("ok\n{% for x in %}\n")
-    monkeypatch.setenv("INTERVIEWER_PROMPTS", str(broken))
-    at = new_app()
-    choice = next(o for o in at.sidebar.selectbox[1].options if o.startswith("broken"))
-    at.sidebar.selectbox[1].set_value(choice)
-    at = start(at.run())
-    assert any("grader_user.j2:2" in e.value for e in at.error)
-    assert at.form_submit_button, "the set-up stays on screen"
-
-
 @pytest.fixture
 def claude(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAnthropic]:
     with FakeAnthropic() as fake:
@@ -148,6 +134,23 @@ def claude(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAnthropic]:
 
 
 scripted = scripted_claude()
+
+
+def test_broken_template_set_gives_file_and_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, claude: FakeAnthropic
+) -> None:
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "manifest.toml").write_text('name = "broken"\nversion = "1"\n')
+    (broken / "grader_user.j2").write_text("ok\n{% for x in %}\n")
+    monkeypatch.setenv("INTERVIEWER_PROMPTS", str(broken))
+    at = new_app()
+    assert at.sidebar.selectbox[0].value == "anthropic", "template sets are offered for the model backends"
+    choice = next(o for o in at.sidebar.selectbox[1].options if o.startswith("broken"))
+    at.sidebar.selectbox[1].set_value(choice)
+    at = start(at.run())
+    assert any("grader_user.j2:2" in e.value for e in at.error)
+    assert at.form_submit_button, "the set-up stays on screen"
 
 
 def test_full_interview_on_claude_through_the_fake_api(claude: FakeAnthropic) -> None:

@@ -12,7 +12,7 @@ import json
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from .calibration import report_calibration
 from .domain import BACKGROUND_TITLES, ROLE_TITLES, AnswerReview, QualityId, Report, Role, Transcript
@@ -22,7 +22,12 @@ SCHEMA_VERSION: Literal[2] = 2
 SKIPPED = "(skipped)"
 
 
-class GradeOut(BaseModel):
+class _Documented(BaseModel):
+    # Field docstrings become the schema's descriptions.
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+
+class GradeOut(_Documented):
     """One answer's grade on one quality."""
 
     question_id: str
@@ -38,7 +43,7 @@ class GradeOut(BaseModel):
     """What this answer would add to reach the next level."""
 
 
-class PointOut(BaseModel):
+class PointOut(_Documented):
     """One point of a strong answer to the question."""
 
     point: str
@@ -47,7 +52,7 @@ class PointOut(BaseModel):
     """The candidate's sentence that covers it."""
 
 
-class AnswerOut(BaseModel):
+class AnswerOut(_Documented):
     """One question of the report."""
 
     number: int
@@ -65,7 +70,7 @@ class AnswerOut(BaseModel):
     """The candidate's own rating on the main quality, if given."""
 
 
-class QualityOut(BaseModel):
+class QualityOut(_Documented):
     """One quality across the interview."""
 
     quality: QualityId
@@ -82,14 +87,14 @@ class QualityOut(BaseModel):
     """Number of the question whose grade set the score and gives the advice."""
 
 
-class RewriteOut(BaseModel):
+class RewriteOut(_Documented):
     """The model's stronger version of one answer."""
 
     question_number: int
     text: str
 
 
-class RoleEvidenceOut(BaseModel):
+class RoleEvidenceOut(_Documented):
     """A sentence that speaks to a role's work."""
 
     role: Role
@@ -97,7 +102,7 @@ class RoleEvidenceOut(BaseModel):
     why: str
 
 
-class RoleFitOut(BaseModel):
+class RoleFitOut(_Documented):
     """Which role the answers read like, against the role practised for."""
 
     practised: Role
@@ -107,7 +112,7 @@ class RoleFitOut(BaseModel):
     evidence: list[RoleEvidenceOut]
 
 
-class CalibrationOut(BaseModel):
+class CalibrationOut(_Documented):
     """Self-ratings against grades, in this session."""
 
     ratings: int
@@ -117,7 +122,7 @@ class CalibrationOut(BaseModel):
     sentence: str
 
 
-class UsageOut(BaseModel):
+class UsageOut(_Documented):
     """Tokens and estimated cost (model backends only)."""
 
     input_tokens: int
@@ -126,7 +131,7 @@ class UsageOut(BaseModel):
     cost_usd: float
 
 
-class TurnOut(BaseModel):
+class TurnOut(_Documented):
     """One turn of the transcript (the interviewer's private notes are never exported)."""
 
     speaker: str
@@ -134,7 +139,7 @@ class TurnOut(BaseModel):
     text: str
 
 
-class ReportDocument(BaseModel):
+class ReportDocument(_Documented):
     """The downloadable report, schema version 2."""
 
     schema_version: Literal[2] = SCHEMA_VERSION

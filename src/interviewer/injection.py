@@ -87,8 +87,8 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
 # A greeting to the grader opens a letter to it: the rest of that paragraph is addressed to it too.
 _OPENS_LETTER = re.compile(
     rf"^\W*(?:(?:dear|hi|hello|hey|attention|note (?:to|for)|memo to|message (?:to|for)){_DETERMINERS}\s+{_GRADER}\b"
-    rf"|to{_DETERMINERS}\s+{_GRADER}\s*[:,-])|^\W*(?:to )?(?:whoever|whomever|anyone|anybody)\b[^.!?]{{0,25}}\b(?:grad|mark|scor|evaluat|"
-    r"assess|review|judg|rat)",
+    rf"|to{_DETERMINERS}\s+{_GRADER}\s*[:,-])"
+    r"|^\W*(?:to )?(?:whoever|whomever|anyone|anybody)\b[^.!?]{0,25}\b(?:grad|mark|scor|evaluat|assess|review|judg|rat)",
     re.IGNORECASE,
 )
 

@@ -88,7 +88,8 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
 _OPENS_LETTER = re.compile(
     rf"^\W*(?:(?:dear|hi|hello|hey|attention|note (?:to|for)|memo to|message (?:to|for)){_DETERMINERS}\s+{_GRADER}\b"
     rf"|to{_DETERMINERS}\s+{_GRADER}\s*[:,-])"
-    r"|^\W*(?:to )?(?:whoever|whomever|anyone|anybody)\b[^.!?]{0,25}\b(?:grad|mark|scor|evaluat|assess|review|judg|rat)",
+    r"|^\W*(?:to )?(?:whoever|whomever|anyone|anybody)\b[^.!?]{0,25}\b"
+    r"(?:grad|mark|scor|evaluat|assess|review|judg|rat)",
     re.IGNORECASE,
 )
 

@@ -373,3 +373,11 @@ def test_exchanges_are_numbered_in_the_order_asked() -> None:
     grade = AnswerGrade(question_id="x", grades=[], grader="t")
     answers = review_answers([Exchange(q, ["a"], grade) for q in questions], {questions[1].id: 3})
     assert [(a.number, a.self_rating) for a in answers] == [(1, None), (2, 3)]
+
+
+def test_no_probe_is_asked_of_an_answer_that_already_covers_it_and_a_weak_answer_leaves_one_open() -> None:
+    from interviewer.offline import _is_covered
+
+    for question in question_bank.bank():
+        assert all(_is_covered(f, question.exemplar) for f in question.follow_ups), question.id
+        assert not all(_is_covered(f, WEAK_BY_QUESTION[question.id]) for f in question.follow_ups), question.id

@@ -275,7 +275,7 @@ def shown_score(score: float | None) -> str:
     return "not assessed" if score is None else f"{score:g} / 4"
 
 
-def _answer_markdown(answer: AnswerReview) -> list[str]:
+def _answer_markdown(answer: AnswerReview, missing: str) -> list[str]:
     rubric = all_qualities()
     lines = [f"## Question {answer.number}", "", answer.question, ""]
     if not answer.answers:
@@ -297,7 +297,7 @@ def _answer_markdown(answer: AnswerReview) -> list[str]:
     if answer.grade.checklist:
         lines += ["", "**What a strong answer to this question contains**", ""]
         for p in answer.grade.checklist:
-            mark = f"covered: \u201c{p.evidence}\u201d" if p.covered else "missing"
+            mark = f"covered: \u201c{p.evidence}\u201d" if p.covered else missing
             lines.append(f"- {p.point} ({mark})")
     if answer.exemplar:
         lines += ["", "**A strong answer to this question**", "", answer.exemplar]
@@ -322,7 +322,7 @@ def report_markdown(report: Report, transcript: Transcript | None = None) -> str
         )
     lines += ["", "# By answer", ""]
     for answer in report.answers:
-        lines += _answer_markdown(answer)
+        lines += _answer_markdown(answer, "not found by the offline check" if report.heuristic else "missing")
         if answer.question_id == report.narrative.rewrite_question_id and report.narrative.stronger_answer:
             lines += [
                 "**A stronger version of your answer (written by the model)**",

@@ -37,8 +37,15 @@ def _compiled(patterns: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
-def _matches(signal: Signal, sentence: str) -> bool:
-    return bool(signal.patterns) and _compiled(tuple(signal.patterns)).search(sentence) is not None
+def _match(signal: Signal, sentence: str, taken: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """Where a signal shows in a sentence, outside the words another signal already counted."""
+    if not signal.patterns:
+        return None
+    for found in _compiled(tuple(signal.patterns)).finditer(sentence):
+        span = found.span()
+        if not any(span[0] < end and start < span[1] for start, end in taken):
+            return span
+    return None
 
 
 # A red flag counts only when the candidate asserts it: not when it is a condition ("if it fails again,
@@ -86,8 +93,10 @@ def find_signals(quality: Quality, text: str) -> Findings:
         words = len(sentence.split())
         if words < MIN_WORDS_FOR_CREDIT:
             continue
-        # A list of buzzwords is one idea at most; a sentence carries two ideas at most.
+        # A list of buzzwords is one idea at most; a sentence carries two ideas at most, and the same
+        # words never count as two ideas ("keep it on" is a recommendation or a steady hand, not both).
         budget = 1 if sentence.count(",") >= max(2, words / 5) else MAX_POSITIVE_PER_SENTENCE
+        taken: list[tuple[int, int]] = []
         for level, bucket in (
             (quality.heuristic.advanced, found.advanced),
             (quality.heuristic.solid, found.solid),
@@ -96,8 +105,10 @@ def find_signals(quality: Quality, text: str) -> Findings:
             for signal in level:
                 if budget == 0:
                     break
-                if signal.label not in bucket and _matches(signal, sentence):
+                span = None if signal.label in bucket else _match(signal, sentence, taken)
+                if span is not None:
                     bucket[signal.label] = sentence
+                    taken.append(span)
                     budget -= 1
     return found
 

@@ -547,7 +547,7 @@ def _feedback_text(grade: AnswerGrade) -> str:
     rubric = all_qualities()
     lines = ["**Feedback on your answer**"]
     for g in grade.grades:
-        shown = "not enough evidence" if g.score is None else f"{g.score}/4"
+        shown = "not assessed" if g.score is None else f"{g.score}/4"
         lines.append(f"- {rubric[g.quality].name}: {shown}. {g.improvement}")
     if grade.feedback:
         lines.append(grade.feedback)

@@ -34,7 +34,12 @@ def score_chart(summaries: list[QualitySummary]) -> alt.LayerChart:
         tooltip=["Quality", alt.Tooltip("Shown:N", title="Score")],
     )
     bars = base.mark_bar().encode(
-        x=alt.X("Score:Q", scale=alt.Scale(domain=[0, 4]), axis=alt.Axis(values=[0, 1, 2, 3, 4]), title="Score (1-4)")
+        x=alt.X(
+            "Score:Q",
+            scale=alt.Scale(domain=[0, 4]),
+            axis=alt.Axis(values=[0, 1, 2, 3, 4], format="d"),
+            title="Score (1-4)",
+        )
     )
     labels = base.mark_text(align="left", dx=4, fontStyle="italic", color="#555").encode(
         x=alt.X("Score:Q"), text="Shown:N", opacity=alt.condition("datum.Assessed", alt.value(0), alt.value(1))
@@ -56,8 +61,10 @@ def progress_chart(points: list[ScorePoint]) -> alt.Chart:
         alt.Chart(frame)
         .mark_line(point=alt.OverlayMarkDef(size=70, filled=True))
         .encode(
-            x=alt.X("Date:T", title=None, axis=alt.Axis(format="%d %b", labelAngle=-40, tickCount=6)),
-            y=alt.Y("Score:Q", scale=alt.Scale(domain=[1, 4]), axis=alt.Axis(values=[1, 2, 3, 4]), title="Score"),
+            x=alt.X("Date:T", title=None, axis=alt.Axis(format=date_format, labelAngle=-40, tickCount=6)),
+            y=alt.Y(
+                "Score:Q", scale=alt.Scale(domain=[1, 4]), axis=alt.Axis(values=[1, 2, 3, 4], format="d"), title="Score"
+            ),
             color=alt.Color("Quality:N", legend=alt.Legend(orient="bottom", columns=2, title=None, labelLimit=180)),
             shape=alt.Shape("Quality:N", legend=None),
             strokeDash=alt.StrokeDash("Quality:N", legend=None),

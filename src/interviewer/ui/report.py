@@ -12,6 +12,8 @@ from ..rubric import qualities
 from .charts import score_chart
 from .text import plain, quoted
 
+COVERED = ":green[:material/check_circle:]"
+MISSING = ":gray[:material/radio_button_unchecked:]"
 HEURISTIC_BANNER = (
     "Graded offline by the heuristic grader, not a model. It gives a level only where it can quote the signs it "
     "looks for, and says \u201cnot assessed\u201d elsewhere: that is not a verdict on those answers."
@@ -84,11 +86,16 @@ def _answer(answer: AnswerReview, report: Report) -> None:
             st.markdown(f"You rated yourself **{answer.self_rating} / 4** on {name}; the grade is **{graded}**.")
         if answer.grade.checklist:
             st.markdown("**What a strong answer to this question contains**")
+            if report.heuristic:
+                st.caption(
+                    "Checked offline by matching phrases: a point you made in other words may show as not found."
+                )
+            missing = "not found in your answer" if report.heuristic else "missing"
             for point in answer.grade.checklist:
                 if point.covered and point.evidence:
-                    st.markdown(f"- ✅ {plain(point.point)}  \n  *Your words:* {quoted(point.evidence)}")
+                    st.markdown(f"{COVERED} {plain(point.point)}  \n*Your words:* {quoted(point.evidence)}")
                 else:
-                    st.markdown(f"- ⬜ {plain(point.point)} *(missing)*")
+                    st.markdown(f"{MISSING} {plain(point.point)} *({missing})*")
         if answer.question_id == report.narrative.rewrite_question_id and report.narrative.stronger_answer:
             with st.expander("A stronger version of your answer (written by the model)"):
                 st.markdown(plain(report.narrative.stronger_answer))
@@ -105,12 +112,12 @@ def _grade(grade: QualityGrade, main: bool) -> None:
 
 def _calibration(report: Report, history: Calibration | None) -> None:
     this = report_calibration(report)
-    if not this.ratings and not (history and history.ratings):
+    if not this.ratings:
         return
     st.subheader("Your own ratings")
     if this.ratings:
         st.write(f"This session: {this.sentence}")
-    if history and history.ratings:
+    if history and history.ratings > this.ratings:
         st.write(f"Across all your sessions: {history.sentence}")
 
 

@@ -56,6 +56,10 @@ def progress_chart(points: list[ScorePoint]) -> alt.Chart:
             for p in points
         ]
     )
+    # Sessions on one day are told apart by the hour, sessions over months by the day.
+    dates = [p.date for p in points]
+    one_day = bool(dates) and (max(dates) - min(dates)).total_seconds() < 2 * 86400
+    date_format = "%d %b %H:%M" if one_day else "%d %b"
     return cast(
         alt.Chart,
         alt.Chart(frame)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from interviewer.domain import Mode
 from tests.fakes.anthropic_server import FakeAnthropic
 from tests.fakes.claude_script import scripted_claude
 from tests.fakes.keys import fake_key
@@ -217,3 +218,77 @@ def test_a_second_tab_on_the_same_interview_reloads_instead_of_dropping_turns() 
     second = answer(second, stale)
     assert not second.error
     assert transcript(second).count(stale) == 1 and GOOD in transcript(second)
+
+
+def test_the_report_is_by_answer_and_shows_no_token_figures_or_hashes_offline() -> None:
+    at = finish(start(new_app()))
+    assert at.title[0].value == "Your report"
+    headers = [h.value for h in at.header]
+    assert "Answer by answer" in headers
+    texts = [m.value for m in at.markdown]
+    assert any(t.startswith("#### Question 1") for t in texts)
+    assert any("A strong answer to this question" in t for t in texts), "the bank's exemplar is shown"
+    assert any("What a strong answer to this question contains" in t for t in texts)
+    captions = " ".join(c.value for c in at.caption)
+    assert "Tokens" not in captions and "$0.0000" not in captions and "template set" not in captions
+    assert not at.sidebar.selectbox[1:], "no template-set menu on the offline backend"
+
+
+def test_a_probed_quality_with_no_evidence_is_shown_as_not_assessed() -> None:
+    at = start(new_app())
+    for _ in range(20):
+        if not at.chat_input:
+            break
+        at = answer(at, "We would think about it carefully and then decide what to do next.")
+    labels = [e.label for e in at.expander]
+    assert any("not assessed" in label for label in labels), labels
+
+
+def test_end_interview_asks_first_and_keep_going_carries_on() -> None:
+    at = start(new_app())
+    at = answer(at, GOOD)
+    at = click(at, "End interview")
+    warning = " ".join(w.value for w in at.warning)
+    assert "End the interview now?" in warning and "will cover the 1 question you answered" in warning
+    at = click(at, "Keep going")
+    assert not at.warning and at.chat_input, "nothing ended"
+    at = click(click(at, "End interview"), "Yes, end the interview")
+    assert at.title[0].value in ("Your report", "Before your report")
+
+
+def test_coach_mode_rating_is_one_click_stored_and_shown_again_after_a_refresh() -> None:
+    at = new_app()
+    at.radio[1].set_value(Mode.COACH)
+    at = start(at)
+    at = answer(at, GOOD)
+    rating = next(r for r in at.radio if r.label.startswith("How would you rate this answer"))
+    assert rating.value is None and len(rating.options) == 4
+    at = rating.set_value("3").run()
+    assert any("You rated this answer 3 / 4" in c.value for c in at.caption)
+    again = new_app(session=at.query_params["session"])
+    assert any("You rated this answer 3 / 4" in c.value for c in again.caption), "the rating was stored"
+
+
+def test_interview_mode_asks_for_self_ratings_before_the_report() -> None:
+    at = new_app()
+    at.radio[1].set_value(Mode.INTERVIEW)
+    at = finish(start(at))
+    assert at.title[0].value == "Before your report"
+    first = next(r for r in at.radio if r.label.startswith("How would you rate this answer"))
+    at = first.set_value("4").run()
+    at = click(at, "Show my report")
+    assert at.title[0].value == "Your report"
+    texts = " ".join(m.value for m in at.markdown)
+    assert "You rated yourself **4 / 4**" in texts
+
+
+def test_a_second_click_on_start_before_the_url_has_the_session_carries_on_the_same_interview() -> None:
+    # A quick second click on Start reruns the page with the URL the browser had before the first
+    # click's run put the session id in it: the app must carry on with that interview, not start another.
+    at = start(new_app())
+    session = at.query_params["session"]
+    at.query_params.clear()
+    at = at.run()
+    assert not at.form_submit_button, "the set-up form is not shown again"
+    assert at.query_params.get("session") == session
+    assert "Question 1 of 3" in transcript(at)[0]

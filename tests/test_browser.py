@@ -111,9 +111,37 @@ def _serve(db: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with _serve(tmp_path_factory.mktemp("db") / "browser.db") as url:
+def app_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("db") / "browser.db"
+
+
+@pytest.fixture(scope="module")
+def app_url(app_db: Path) -> Iterator[str]:
+    with _serve(app_db) as url:
         yield url
+
+
+def _sessions(db: Path) -> int:
+    from interviewer.storage import Store
+
+    store = Store(str(db))
+    try:
+        return len(store.list_sessions(limit=1000))
+    finally:
+        store.close()
+
+
+def _whole_page(page, path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A screenshot of the whole scrolled page: Streamlit scrolls inside its own container, not the window."""
+    viewport = page.viewport_size
+    height = page.evaluate(
+        """() => Math.max(...[...document.querySelectorAll('[data-testid="stMain"], section, div')]
+                     .map(e => e.scrollHeight))"""
+    )
+    page.set_viewport_size({"width": viewport["width"], "height": min(int(height) + 50, 16000)})
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(viewport)
 
 
 @pytest.fixture
@@ -175,7 +203,7 @@ def _answer(page, text: str) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("width,height,label", [(1280, 800, "desktop"), (390, 844, "phone")])
 def test_offline_interview_in_a_real_browser(
-    browser_path: str, app_url: str, width: int, height: int, label: str
+    browser_path: str, app_url: str, app_db: Path, width: int, height: int, label: str
 ) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -193,8 +221,12 @@ def test_offline_interview_in_a_real_browser(
         slider.press("ArrowLeft")
         slider.press("ArrowLeft")
         page.get_by_text("Questions").first.wait_for()
-        page.get_by_role("button", name="Start interview").click()
+        before = _sessions(app_db)
+        # A double click on Start must make one session, not two.
+        page.get_by_role("button", name="Start interview").dblclick()
         page.get_by_text("Question 1 of 3").first.wait_for(timeout=30_000)
+        _settle(page)
+        assert _sessions(app_db) == before + 1, "a double-clicked Start made one session"
 
         # Record every change to the reply bubble from inside the page: polling from the test misses
         # the middle of a short reply on a loaded machine, a MutationObserver does not.
@@ -217,7 +249,11 @@ def test_offline_interview_in_a_real_browser(
             _answer(page, next(answers))
         page.get_by_role("heading", name="Your report").wait_for(timeout=60_000)
         page.locator(".vega-embed").first.wait_for(timeout=30_000)
+        page.get_by_role("heading", name="Answer by answer").wait_for(timeout=30_000)
+        page.get_by_text("A strong answer to this question").first.wait_for()
         page.screenshot(path=str(ARTIFACTS / f"report-{label}.png"), full_page=True)
+        _whole_page(page, ARTIFACTS / f"report-{label}-whole.png")
+        assert not page.get_by_text("Deploy", exact=True).count(), "no Deploy button"
 
         with page.expect_download() as download_info:
             page.get_by_role("button", name="Download Markdown").click()
@@ -226,6 +262,7 @@ def test_offline_interview_in_a_real_browser(
         text = saved.read_text()
         assert text.startswith("# Mock interview report")
         assert ANSWERS[0][:30] in text
+        assert "## Question 1" in text and "Tokens:" not in text
         browser.close()
 
 

@@ -26,3 +26,28 @@ def test_readme_python_example_runs_offline(
     assert "report is being prepared" in out
     assert (tmp_path / "interviews.db").exists()
     namespace["interview"].close()  # type: ignore[attr-defined]
+
+
+def _figures(cases: str, tmp_path: Path) -> dict[str, float]:
+    import json
+    import subprocess
+    import sys
+
+    out = tmp_path / "figures.json"
+    subprocess.run(
+        [sys.executable, "-m", "evals", "run", "--cases", cases, "--grader", "heuristic", "--json", str(out)],
+        cwd=Path(__file__).parents[1],
+        capture_output=True,
+        check=False,
+    )
+    data = json.loads(out.read_text())
+    return {q: round(data["per_quality"][q]["qwk"], 3) for q in ("calibrated_skepticism", "limitation_communication")}
+
+
+@pytest.mark.parametrize("cases,label", [("evals/cases", "in-sample"), ("evals/fresh", "fresh")])
+def test_readme_heuristic_figures_are_the_ones_the_harness_prints(cases: str, label: str, tmp_path: Path) -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    for quality, qwk in _figures(cases, tmp_path).items():
+        row = re.search(rf"^\| `{quality}` \| {label} \|.*\*\*([\d.]+)\*\*", readme, re.M)
+        assert row is not None, f"README lacks the {label} row for {quality}"
+        assert float(row.group(1)) == pytest.approx(qwk, abs=0.0005), f"README's {label} QWK for {quality} is stale"

@@ -8,6 +8,7 @@ once, and text addressed to the grader is set aside, never read as evidence.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .injection import addressed_to_grader, opens_letter
@@ -31,38 +32,38 @@ class Reading:
     """Sentences addressed to the grader rather than the interviewer: never evidence."""
 
 
-def read_answer(text: str) -> Reading:
-    """The sentences of an answer worth reading as evidence, and those set aside as addressed to the grader.
+def _marked(text: str) -> Iterator[tuple[int, str, bool]]:
+    """Each sentence with its paragraph's number and whether it is addressed to the grader.
 
     A greeting to the grader ("Dear evaluator, ...") sets aside the rest of its paragraph as well.
     """
-    reading = Reading()
-    seen: set[str] = set()
-    for paragraph in re.split(r"\n\s*\n", text):
+    for number, paragraph in enumerate(re.split(r"\n\s*\n", text)):
         letter = False
         for sentence in split_sentences(paragraph):
             letter = letter or opens_letter(sentence)
-            if letter or addressed_to_grader(sentence):
-                reading.addressed.append(sentence)
-                continue
-            key = re.sub(r"\W+", " ", sentence.lower()).strip()
-            if key in seen:
-                continue  # padding by repetition earns nothing
-            seen.add(key)
-            reading.sentences.append(sentence)
+            yield number, sentence, letter or addressed_to_grader(sentence)
+
+
+def read_answer(text: str) -> Reading:
+    """The sentences of an answer worth reading as evidence, and those set aside as addressed to the grader."""
+    reading = Reading()
+    seen: set[str] = set()
+    for _paragraph, sentence, addressed in _marked(text):
+        if addressed:
+            reading.addressed.append(sentence)
+            continue
+        key = re.sub(r"\W+", " ", sentence.lower()).strip()
+        if key in seen:
+            continue  # padding by repetition earns nothing
+        seen.add(key)
+        reading.sentences.append(sentence)
     return reading
 
 
 def without_addressed(text: str) -> str:
     """A text with every sentence addressed to the grader removed, paragraphs kept."""
-    paragraphs = []
-    for paragraph in re.split(r"\n\s*\n", text):
-        letter = False
-        kept = []
-        for sentence in split_sentences(paragraph):
-            letter = letter or opens_letter(sentence)
-            if not (letter or addressed_to_grader(sentence)):
-                kept.append(sentence)
-        if kept:
-            paragraphs.append(" ".join(kept))
-    return "\n\n".join(paragraphs)
+    paragraphs: dict[int, list[str]] = {}
+    for paragraph, sentence, addressed in _marked(text):
+        if not addressed:
+            paragraphs.setdefault(paragraph, []).append(sentence)
+    return "\n\n".join(" ".join(kept) for kept in paragraphs.values())

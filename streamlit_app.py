@@ -400,6 +400,9 @@ def history_view() -> None:
         rows.append(row)
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     st.caption("Open any session from the sidebar to see its report or carry on where you stopped.")
+    calibrated = self_calibration(store)
+    if calibrated.ratings:
+        st.write(f"**Your own ratings.** {calibrated.sentence}")
 
 
 interview = current_interview()

@@ -76,3 +76,35 @@ def test_a_bad_review_line_names_file_and_line(
     assert main(["review", str(drafts)]) == 2
     err = capsys.readouterr().err
     assert f"{drafts}:2" in err and problem in err
+
+
+def test_review_on_claude_through_the_fake_api_reports_usage_and_the_template_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.fakes.anthropic_server import FakeAnthropic
+    from tests.fakes.claude_script import scripted_claude
+    from tests.fakes.keys import fake_key
+
+    key = fake_key("review")
+    drafts = write_lines(
+        tmp_path / "drafts.jsonl",
+        [{"question_id": "int-clinical-wrong-medication", "answer": "We'd build an eval set of 300 real notes."}],
+    )
+    out = tmp_path / "report.json"
+    with FakeAnthropic() as fake:
+        fake.respond_with(scripted_claude("an eval set of 300 real notes"))
+        monkeypatch.setenv("ANTHROPIC_API_KEY", key)
+        monkeypatch.setenv("ANTHROPIC_BASE_URL", fake.base_url)
+        assert main(["review", str(drafts), "--backend", "anthropic", "--json", str(out)]) == 0
+        purposes = [r.body.get("output_config") is not None for r in fake.message_requests]
+    text = out.read_text(encoding="utf-8")
+    assert key not in text
+    data = json.loads(text)
+    jsonschema.validate(data, json.loads(SCHEMA.read_text(encoding="utf-8")))
+    assert data["offline"] is False and data["template_set"].startswith("default@")
+    assert data["usage"]["input_tokens"] > 0
+    assert all(
+        g["score"] == 3 and g["evidence"] == ["an eval set of 300 real notes"] for g in data["answers"][0]["grades"]
+    )
+    assert data["stronger_answer"]["question_number"] == 1
+    assert len(purposes) == 2, "one grading request and one report request"

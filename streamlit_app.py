@@ -305,6 +305,8 @@ def confirm_end(interview: Interview) -> None:
     if left.button("Yes, end the interview", type="primary", width="stretch"):
         st.session_state.pop("confirm_end", None)
         try:
+            if interview.unfinished_reply is not None:
+                interview.unfinished_reply.read()  # the reply the click interrupted is kept whole
             interview.end()
         except StaleSessionError:
             forget_stale_copy()
@@ -326,8 +328,10 @@ def report_view(interview: Interview) -> None:
         new_interview_button(st.container())
         return
     rated = f"rated-{interview.session_id}"
-    if report is None and interview.config.mode is Mode.INTERVIEW and not st.session_state.get(rated):
-        # Grading goes on in the background while the candidate rates themselves.
+    unrated = [q for q in interview.answered_questions if q.id not in interview.state.self_ratings]
+    if report is None and unrated and not st.session_state.get(rated):
+        # Grading goes on in the background while the candidate rates themselves (in coach mode, at
+        # least the last answer, which the report follows straight away).
         if rating_step(interview):
             st.session_state[rated] = True
             st.rerun()

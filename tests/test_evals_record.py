@@ -144,7 +144,7 @@ def test_unparseable_replies_and_refusals_fail_the_case_and_refusals_are_not_rec
     result = json.loads((tmp_path / "out.json").read_text())
     errors = {p["id"]: p["error"] for p in result["predictions"]}
     assert all(errors.values()), errors
-    assert "refusal" in errors["r-0"] and "schema" in errors["r-1"] and "omitted" in errors["r-2"]
+    assert "refusal" in errors["r-0"] and "schema" in errors["r-1"] and "left out" in errors["r-2"]
     assert result["failure_rate"] == 1.0 and result["exact"] == 0.0 and result["within_one"] == 0.0
     assert result["not_enough_evidence_rate"] == 0.0
     assert code != 0

@@ -64,7 +64,8 @@ def test_review_writes_json_that_validates_against_the_documented_schema(tmp_pat
         ('{"answer": "x"}', "either"),
         ('{"question": "Why?", "answer": "x"}', "qualities"),
         ('{"question_id": "no-such-question", "answer": "x"}', "no question with id"),
-        ('{"question_id": "gen-behav-said-no", "answer": "   "}', "empty"),
+        ('{"question_id": "gen-behav-too-deep", "answer": "   "}', "empty"),
+        ('{"question_id": "gen-behav-said-no", "answer": "Again."}', "already reviewed"),
         ("not json", "not valid JSON"),
     ],
 )

@@ -8,7 +8,7 @@ A whole interview from Python::
     print(interview.start().read())
     while not interview.finished:
         print(interview.answer(input("> ")).read())
-    print(interview.report().narrative.role_fit)
+    print(interview.report().role_fit.reason)
 """
 
 from .backends import Backend, create_backend

@@ -25,6 +25,7 @@ from .domain import (
 from .errors import GradingError
 from .grounding import ground, is_evidence
 from .llm import LLM, LLMRequest, Message, SystemBlock, complete_structured
+from .rubric import qualities as all_qualities
 from .templates import TemplateSet
 
 GRADER_MAX_TOKENS = 2048
@@ -121,9 +122,9 @@ class LLMGrader:
         by_quality: dict[QualityId, QualityGrade] = {}
         for grade in output.grades:
             by_quality.setdefault(grade.quality, grade)
-        missing = [q.value for q in item.qualities if q not in by_quality]
+        missing = [all_qualities()[q].name for q in item.qualities if q not in by_quality]
         if missing:
-            raise GradingError(f"the grader omitted {', '.join(missing)} for question {item.question_id}")
+            raise GradingError(f"the grader left out {', '.join(missing)}")
         graded = AnswerGrade(
             question_id=item.question_id,
             grades=[by_quality[q] for q in item.qualities],

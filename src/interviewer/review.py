@@ -78,6 +78,8 @@ def load_review(path: Path, role_config: InterviewConfig) -> tuple[list[Question
         except ValidationError as exc:
             problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(line)'}: {e['msg']}" for e in exc.errors())
             raise ContentError(f"{where}: not a valid review line: {problems}") from exc
+        if line.question_id is not None and line.question_id in {q.id for q in questions}:
+            raise ContentError(f"{where}: question {line.question_id!r} is already reviewed on an earlier line")
         if line.question_id is not None:
             try:
                 question = question_bank.by_id(line.question_id)
@@ -89,7 +91,7 @@ def load_review(path: Path, role_config: InterviewConfig) -> tuple[list[Question
                 text=line.question or "",
                 format=Format.BEHAVIOURAL,
                 roles=[role_config.role],
-                qualities=line.qualities,
+                qualities=list(dict.fromkeys(line.qualities)),
             )
         try:
             cleaned = [clean_answer(a)[0] for a in line.answers]

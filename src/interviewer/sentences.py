@@ -61,9 +61,12 @@ def read_answer(text: str) -> Reading:
 
 
 def without_addressed(text: str) -> str:
-    """A text with every sentence addressed to the grader removed, paragraphs kept."""
-    paragraphs: dict[int, list[str]] = {}
-    for paragraph, sentence, addressed in _marked(text):
-        if not addressed:
-            paragraphs.setdefault(paragraph, []).append(sentence)
-    return "\n\n".join(" ".join(kept) for kept in paragraphs.values())
+    """A text with every sentence addressed to the grader cut out, the rest exactly as it was written."""
+    kept = text
+    for _paragraph, sentence, addressed in _marked(text):
+        if addressed:
+            kept = kept.replace(sentence, "", 1)
+    lines = [line.rstrip() for line in kept.splitlines()]
+    return re.sub(
+        r"\n{3,}", "\n\n", "\n".join(line for line in lines if line.strip() not in {"-", "*", "\u2022"})
+    ).strip()

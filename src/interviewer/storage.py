@@ -80,6 +80,17 @@ def _report(data: object) -> Report | None:
         return None  # stored by an older version: the interview's grades rebuild it
 
 
+def _old_scores(data: object) -> dict[QualityId, float | None]:
+    """The per-quality scores of a report stored by an older version, for history and progress."""
+    rows = data.get("qualities", []) if isinstance(data, dict) else []
+    scores: dict[QualityId, float | None] = {}
+    for row in rows if isinstance(rows, list) else []:
+        if isinstance(row, dict) and row.get("quality") in set(QualityId):
+            score = row.get("score")
+            scores[QualityId(row["quality"])] = float(score) if isinstance(score, int | float) else None
+    return scores
+
+
 def database_url(db: str) -> str:
     """A SQLAlchemy URL from INTERVIEWER_DB: a URL as it is, a plain path as a SQLite file."""
     if "://" in db:
@@ -286,6 +297,8 @@ class Store:
             if report is not None:
                 scores[session_id] = {q.quality: q.score for q in report.qualities}
                 pairs[session_id] = rating_pairs(report)
+            else:
+                scores[session_id] = _old_scores(data)
         return [
             SessionSummary(
                 id=r["id"],

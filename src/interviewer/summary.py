@@ -20,11 +20,12 @@ def summarise(answers: list[AnswerReview]) -> list[QualitySummary]:
 
     The score is the weighted mean of the assessed grades. Its advice is that of the answer that
     set the score: the one that counts most, and of those the lowest, where there is most to gain.
-    A quality probed but never assessed keeps its summary, with no score.
+    A quality probed but never assessed keeps its summary, with no score; a skipped question was not
+    answered, so it probes nothing.
     """
     summaries = []
     for qid in all_qualities():
-        graded = [(a, g) for a in answers for g in a.grade.grades if g.quality is qid]
+        graded = [(a, g) for a in answers if a.answers for g in a.grade.grades if g.quality is qid]
         if not graded:
             continue
         assessed = [(a, g) for a, g in graded if g.score is not None]

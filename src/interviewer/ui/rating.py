@@ -34,9 +34,11 @@ def rate_answer(interview: Interview, question: Question, label: str | None = No
     if current is not None:
         left, right = st.columns([4, 1], vertical_alignment="center")
         left.caption(f"You rated this answer {current} / 4 on {quality.name}.")
-        right.button("Change", key=f"unrate-{question.id}", on_click=_clear, args=(interview, question.id))
+        right.button(
+            "Change", key=f"unrate-{interview.session_id}-{question.id}", on_click=_clear, args=(interview, question.id)
+        )
         return
-    key = f"rate-{question.id}"
+    key = f"rate-{interview.session_id}-{question.id}"
     st.radio(
         label or f"How would you rate this answer on {quality.name}? (optional)",
         LEVELS,
@@ -50,14 +52,17 @@ def rate_answer(interview: Interview, question: Question, label: str | None = No
 
 
 def rating_step(interview: Interview) -> bool:
-    """Before the report, in interview mode: rate each answer if you like; True once the candidate goes on."""
+    """Before the report: rate each answer not rated yet if you like; True once the candidate goes on."""
     st.title("Before your report")
     st.write(
         "Rate each of your answers on its question's main quality, using the rubric's levels, before you see "
         "the grades. This is optional: your report compares your rating with the grade, and over several "
         "sessions shows whether you tend to over- or under-rate yourself."
     )
-    for number, question in enumerate(interview.answered_questions, start=1):
+    answered = {q.id for q in interview.answered_questions}
+    for number, question in enumerate(interview.questions, start=1):
+        if question.id not in answered:
+            continue
         with st.container(border=True):
             st.markdown(f"**Question {number}.** {question.text}")
             rate_answer(interview, question)

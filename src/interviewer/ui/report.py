@@ -38,7 +38,7 @@ def show_report(report: Report, history: Calibration | None = None) -> None:
     for answer in report.answers:
         _answer(answer, report)
     st.subheader("Role fit")
-    st.write(report.role_fit.reason)
+    st.markdown(plain(report.role_fit.reason))
     _calibration(report, history)
     _footer(report)
 
@@ -63,7 +63,7 @@ def _answer(answer: AnswerReview, report: Report) -> None:
         st.markdown(f"#### Question {answer.number}")
         st.markdown(answer.question)
         if not answer.answers:
-            st.caption("You skipped this question.")
+            st.caption("You skipped this question, so it is not graded.")
             return
         mine, strong = st.columns(2) if answer.exemplar else (st.container(), None)
         with mine:

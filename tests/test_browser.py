@@ -180,7 +180,9 @@ STREAM_WATCHER = """
 
 def _settle(page) -> bool:  # type: ignore[no-untyped-def]
     """Wait until the app has finished its run; True when the report is showing, False when it awaits an answer."""
-    report = page.get_by_role("heading", name="Your report")
+    report = page.get_by_role("heading", name="Your report", exact=True).or_(
+        page.get_by_role("heading", name="Before your report", exact=True)
+    )
     ready = page.get_by_placeholder("Your answer").or_(report)
     stable = 0
     deadline = time.monotonic() + 90
@@ -247,7 +249,13 @@ def test_offline_interview_in_a_real_browser(
         answers = iter([*ANSWERS[1:], *[ANSWERS[-1]] * 12])
         while not _settle(page):
             _answer(page, next(answers))
-        page.get_by_role("heading", name="Your report").wait_for(timeout=60_000)
+        # The optional self-rating before the report: rate the first answer in one click, then go on.
+        page.get_by_role("heading", name="Before your report", exact=True).wait_for(timeout=60_000)
+        page.get_by_role("radiogroup").first.locator("label").nth(2).click()
+        page.get_by_text("You rated this answer 3 / 4").first.wait_for(timeout=30_000)
+        page.screenshot(path=str(ARTIFACTS / f"rating-{label}.png"), full_page=True)
+        page.get_by_role("button", name="Show my report").click()
+        page.get_by_role("heading", name="Your report", exact=True).wait_for(timeout=60_000)
         page.locator(".vega-embed").first.wait_for(timeout=30_000)
         page.get_by_role("heading", name="Answer by answer").wait_for(timeout=30_000)
         page.get_by_text("A strong answer to this question").first.wait_for()
@@ -263,6 +271,7 @@ def test_offline_interview_in_a_real_browser(
         assert text.startswith("# Mock interview report")
         assert ANSWERS[0][:30] in text
         assert "## Question 1" in text and "Tokens:" not in text
+        assert "You rated yourself 3 / 4" in text
         browser.close()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..domain import Question
+from ..domain import Mode, Question
 from ..errors import InterviewerError
 from ..interview import Interview
 from ..rubric import qualities
@@ -54,10 +54,11 @@ def rate_answer(interview: Interview, question: Question, label: str | None = No
 def rating_step(interview: Interview) -> bool:
     """Before the report: rate each answer not rated yet if you like; True once the candidate goes on."""
     st.title("Before your report")
+    when = "before you see the grades" if interview.config.mode is Mode.INTERVIEW else "if you have not yet"
     st.write(
-        "Rate each of your answers on its question's main quality, using the rubric's levels, before you see "
-        "the grades. This is optional: your report compares your rating with the grade, and over several "
-        "sessions shows whether you tend to over- or under-rate yourself."
+        f"Rate each of your answers on its question's main quality, using the rubric's levels, {when}. "
+        "This is optional: your report compares your rating with the grade, and over several sessions shows "
+        "whether you tend to over- or under-rate yourself."
     )
     answered = {q.id for q in interview.answered_questions}
     for number, question in enumerate(interview.questions, start=1):

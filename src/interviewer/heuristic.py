@@ -87,12 +87,14 @@ def find_signals(quality: Quality, text: str) -> Findings:
     reading = read_answer(text)
     found = Findings(injections=reading.addressed)
     for sentence in reading.sentences:
+        flagged = False
         for signal in quality.heuristic.red_flags:
             if _asserts(signal, sentence):
                 found.red_flags.setdefault(signal.label, sentence)
+                flagged = True
         words = len(sentence.split())
-        if words < MIN_WORDS_FOR_CREDIT:
-            continue
+        if flagged or words < MIN_WORDS_FOR_CREDIT:
+            continue  # a sentence that overpromises or rejects wholesale earns no credit for its other words
         # A list of buzzwords is one idea at most; a sentence carries two ideas at most, and the same
         # words never count as two ideas ("keep it on" is a recommendation or a steady hand, not both).
         budget = 1 if sentence.count(",") >= max(2, words / 5) else MAX_POSITIVE_PER_SENTENCE

@@ -18,7 +18,7 @@ from typing import Protocol
 from interviewer.config import Settings
 from interviewer.domain import AnswerGrade, Usage
 from interviewer.errors import ConfigError, GradingError, RecordingError, ReplayMissError
-from interviewer.grading import LLMGrader
+from interviewer.grading import LLMGrader, grade_exchange
 from interviewer.heuristic import HeuristicGrader
 from interviewer.llm import LLM, Completion, LLMRequest, TextStream
 from interviewer.replay import Provenance, RecordingLLM, ReplayLLM, load_recordings
@@ -63,7 +63,7 @@ class HeuristicSubject:
 
     def grade(self, item: Item) -> Graded:
         """Grade with the heuristic."""
-        return Graded(self.grader.grade(item.grading_item()), sources=(HEURISTIC,))
+        return Graded(grade_exchange(self.grader, item.grading_item()), sources=(HEURISTIC,))
 
 
 class ReplySource(Protocol):
@@ -112,12 +112,12 @@ class LLMSubject:
     def grade(self, item: Item) -> Graded:
         """Grade through the library's LLM grader; its ``GradingError`` becomes a failed grade."""
         tap = _Tap(self.source, item)
-        grader = self.grader(tap)
         try:
-            grade = grader.grade(item.grading_item())
+            grade = grade_exchange(self.grader(tap), item.grading_item())
         except GradingError as exc:
-            return Graded(None, error=str(exc), sources=tuple(tap.sources), usage=grader.usage)
-        return Graded(grade, sources=tuple(tap.sources), usage=grader.usage)
+            spent = exc.usage if isinstance(exc.usage, Usage) else Usage()
+            return Graded(None, error=str(exc), sources=tuple(tap.sources), usage=spent)
+        return Graded(grade, sources=tuple(tap.sources), usage=grade.usage)
 
 
 def recording_files(directory: Path) -> list[Path]:

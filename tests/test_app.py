@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,8 +40,22 @@ def answer(at: AppTest, text: str) -> AppTest:
     return at.run()
 
 
+def shown(value: str) -> str:
+    """Markdown source as the candidate reads it: escaped characters unescaped, line breaks as spaces."""
+    return re.sub(r"\\(.)", r"\1", value).replace("  \n", " ")
+
+
+def bubble(message: object) -> str:
+    """What a chat bubble shows: turns are plain text; coach feedback is an info box."""
+    texts = message.get("text")  # type: ignore[attr-defined]
+    if texts:
+        return str(texts[0].value)
+    infos = message.get("alert")  # type: ignore[attr-defined]
+    return str(infos[0].value) if infos else ""
+
+
 def transcript(at: AppTest) -> list[str]:
-    return [m.markdown[0].value if m.markdown else "" for m in at.chat_message]
+    return [bubble(m) for m in at.chat_message]
 
 
 def finish(at: AppTest, limit: int = 20, skip_rating: bool = True) -> AppTest:
@@ -60,7 +75,7 @@ def test_setup_offers_roles_and_labels_the_offline_backend() -> None:
     labels = at.radio[0].options
     assert len(labels) == 3 and any("AI product builder" in o for o in labels)
     assert "Offline" in at.sidebar.selectbox[0].value or at.sidebar.selectbox[0].value == "offline"
-    assert any("heuristic" in c.value for c in at.sidebar.caption)
+    assert any("heuristic" in shown(c.value) for c in at.sidebar.caption)
     assert at.form_submit_button[0].label == "Start interview"
 
 
@@ -71,7 +86,7 @@ def test_full_offline_interview_report_and_downloads() -> None:
     at = finish(at)
     assert not at.exception, at.exception
     assert at.title[0].value == "Your report"
-    assert any("heuristic" in i.value for i in at.info)
+    assert any("heuristic" in shown(i.value) for i in at.info)
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart"), "the scores chart is shown"
     assert any("/ 4" in e.label or "not enough evidence" in e.label for e in at.expander)
     downloads = at.download_button
@@ -108,14 +123,14 @@ def test_empty_answer_is_refused_with_a_message_and_nothing_is_lost() -> None:
     at = start(new_app())
     before = transcript(at)
     at = answer(at, "   ")
-    assert any("empty" in e.value for e in at.error)
+    assert any("empty" in shown(e.value) for e in at.error)
     assert transcript(at) == before
 
 
 def test_a_50000_character_answer_is_trimmed_with_a_message() -> None:
     at = start(new_app())
     at = answer(at, "x" * 50_000)
-    assert any("only the first 12,000" in w.value for w in at.warning)
+    assert any("only the first 12,000" in shown(w.value) for w in at.warning)
     assert len(transcript(at)[1]) == 12_000
 
 
@@ -153,7 +168,7 @@ def test_broken_template_set_gives_file_and_line(
     choice = next(o for o in at.sidebar.selectbox[1].options if o.startswith("broken"))
     at.sidebar.selectbox[1].set_value(choice)
     at = start(at.run())
-    assert any("grader_user.j2:2" in e.value for e in at.error)
+    assert any("grader_user.j2:2" in shown(e.value) for e in at.error)
     assert at.form_submit_button, "the set-up stays on screen"
 
 
@@ -179,7 +194,7 @@ def test_outage_mid_interview_offers_a_retry(claude: FakeAnthropic) -> None:
     for _ in range(4):
         claude.add_error(529, "overloaded_error", "Overloaded", headers={"retry-after-ms": "1"})
     at = answer(at, GOOD)
-    assert any("Your answers are saved" in e.value for e in at.error)
+    assert any("Your answers are saved" in shown(e.value) for e in at.error)
     assert GOOD in transcript(at)
     retry = [b for b in at.button if b.label == "Retry the last turn"]
     assert retry
@@ -195,11 +210,11 @@ def click(at: AppTest, label: str) -> AppTest:
 
 def test_ending_before_any_answer_leads_back_to_a_new_interview() -> None:
     at = click(start(new_app()), "End interview")
-    assert any("nothing to grade" in w.value for w in at.warning), "it asks first"
+    assert any("nothing to grade" in shown(w.value) for w in at.warning), "it asks first"
     at = click(at, "Yes, end the interview")
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
-    assert any("nothing to grade" in i.value for i in at.info)
+    assert any("nothing to grade" in shown(i.value) for i in at.info)
     at = next(b for b in at.button if b.label == "New interview").click().run()
     assert not at.exception
     assert at.form_submit_button[0].label == "Start interview"
@@ -214,8 +229,8 @@ def test_a_second_tab_on_the_same_interview_reloads_instead_of_dropping_turns() 
     stale = "Typed in the second tab, which had not seen the first tab's answer."
     second = answer(second, stale)
     assert not second.exception, second.exception
-    assert any("another tab" in e.value for e in second.error)
-    assert any(stale in c.value for c in second.code), "the unsaved answer is shown to paste again"
+    assert any("another tab" in shown(e.value) for e in second.error)
+    assert any(stale in shown(c.value) for c in second.code), "the unsaved answer is shown to paste again"
     assert GOOD in transcript(second), "the second tab now shows the first tab's answer"
     assert stale not in transcript(second)
     second = answer(second, stale)
@@ -268,9 +283,9 @@ def test_coach_mode_rating_is_one_click_stored_and_shown_again_after_a_refresh()
     rating = next(r for r in at.radio if r.label.startswith("How would you rate this answer"))
     assert rating.value is None and len(rating.options) == 4
     at = rating.set_value("3").run()
-    assert any("You rated this answer 3 / 4" in c.value for c in at.caption)
+    assert any("You rated this answer 3 / 4" in shown(c.value) for c in at.caption)
     again = new_app(session=at.query_params["session"])
-    assert any("You rated this answer 3 / 4" in c.value for c in again.caption), "the rating was stored"
+    assert any("You rated this answer 3 / 4" in shown(c.value) for c in again.caption), "the rating was stored"
 
 
 def test_interview_mode_asks_for_self_ratings_before_the_report() -> None:

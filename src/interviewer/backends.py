@@ -19,9 +19,9 @@ from .llm import LLM
 from .llm_interviewer import LLMInterviewer
 from .offline import OfflineInterviewer
 from .prompt_context import sample_contexts
-from .reply import InterviewerReply, TurnContext
 from .reporting import LLMReporter, OfflineReporter, Reporter
 from .templates import TemplateSet, load_set
+from .turns import InterviewerDraft, TurnContext
 
 BACKENDS = ("offline", "anthropic", "replay", "fake")
 
@@ -31,8 +31,8 @@ class Interviewer(Protocol):
 
     name: str
 
-    def reply(self, ctx: TurnContext) -> InterviewerReply:
-        """The next turn, streamed."""
+    def reply(self, ctx: TurnContext) -> InterviewerDraft:
+        """One attempt at the next turn: its text as it streams, then how it ended."""
         ...
 
 

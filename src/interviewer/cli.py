@@ -83,7 +83,7 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
     names = {q: quality.name for q, quality in qualities().items()}
     for answer in report.answers:
         print(f"Question {answer.number}: {answer.question}")
-        for grade in answer.grade.grades:
+        for grade in answer.graded_on:
             print(f"  {names[grade.quality]:28} {shown_score(grade.score)}")
     print("\nBy quality:")
     for summary in report.qualities:

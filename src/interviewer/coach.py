@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .backends import Backend, create_backend
 from .config import Settings
-from .domain import InterviewConfig
+from .domain import InterviewConfig, QualityId
 from .errors import InterviewStateError
 from .interview import Interview
 from .offline import OfflineInterviewer
@@ -28,6 +28,12 @@ def effective_settings(base: Settings, pasted_key: str | None, model: str | None
     """Environment settings overridden by what the candidate typed in this browser session only."""
     key = (pasted_key or "").strip() or base.api_key
     return replace(base, api_key=key or None, model=(model or "").strip() or base.model)
+
+
+def focus_qualities(chosen: list[str], weakest: bool, history_weak: list[QualityId]) -> list[QualityId]:
+    """The focus qualities for a new interview: the history's weakest first, when asked for, then the chosen."""
+    picked = [QualityId(v) for v in chosen]
+    return list(dict.fromkeys([*history_weak, *picked])) if weakest else picked
 
 
 def template_choices(settings: Settings) -> dict[str, Path]:

@@ -461,7 +461,10 @@ class AnswerReview(BaseModel):
     """The interviewer's follow-up questions, in order."""
     answers: list[str]
     """The candidate's answers: the first, then one for each follow-up."""
-    grade: AnswerGrade
+    grade: AnswerGrade | None
+    """None while the answer is not graded yet (grading is running, or failed and will be retried)."""
+    not_graded_why: str = ""
+    """Why there is no grade yet, when there is none."""
     exemplar: str = ""
     """A hand-written strong answer to this question, when the bank has one."""
     self_rating: Score | None = None
@@ -470,7 +473,17 @@ class AnswerReview(BaseModel):
     @property
     def primary_grade(self) -> QualityGrade | None:
         """The grade on the question's main quality."""
-        return self.grade.grade_for(self.primary)
+        return self.grade.grade_for(self.primary) if self.grade else None
+
+    @property
+    def graded_on(self) -> list[QualityGrade]:
+        """The answer's grades (none while it is not graded yet)."""
+        return self.grade.grades if self.grade else []
+
+    @property
+    def checklist(self) -> list[PointCheck]:
+        """The strong answer's points, covered or missing (none while it is not graded yet)."""
+        return self.grade.checklist if self.grade else []
 
 
 class Report(BaseModel):
@@ -487,12 +500,26 @@ class Report(BaseModel):
     template_set: str
     template_hash: str
     usage: Usage = Field(default_factory=Usage)
+    narrative_usage: Usage = Field(default_factory=Usage)
+    """The tokens of the narrative alone (also counted in ``usage``)."""
     dropped_quotes: int = 0
     heuristic: bool = False
     """True when the offline heuristic grader produced the scores."""
+    narrative_offline: bool = False
+    """True when a model backend's narrative could not be written and the offline one stands in."""
     created_at: datetime = Field(default_factory=_now)
 
     @property
     def answer_grades(self) -> list[AnswerGrade]:
-        """Every answer's grades, in order."""
-        return [a.grade for a in self.answers]
+        """Every grade there is, in order."""
+        return [a.grade for a in self.answers if a.grade is not None]
+
+    @property
+    def not_graded(self) -> list[AnswerReview]:
+        """The answers still waiting for a grade."""
+        return [a for a in self.answers if a.grade is None]
+
+    @property
+    def final(self) -> bool:
+        """Whether nothing is left to fill in: every answer graded and the narrative written as intended."""
+        return not self.not_graded and not self.narrative_offline

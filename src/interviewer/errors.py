@@ -1,10 +1,28 @@
-"""Every error the library raises on purpose, each saying what went wrong and what to do."""
+"""Every error the library raises on purpose: neutral about who reads it, with structured fields.
+
+The library says what failed and whether trying again can help; the app and the command line word
+it for their reader (``ui/messages.py``, ``cli.py``), adding what to click or type.
+"""
 
 from __future__ import annotations
 
 
 class InterviewerError(Exception):
-    """Base class: catch this to handle any expected failure of the library."""
+    """Base class: catch this to handle any expected failure of the library.
+
+    Args:
+        message: what went wrong, in plain words, without telling anyone what to click.
+        retryable: whether the same action may succeed if tried again (defaults per class).
+        what: what failed, when it helps to say (``interviewer``, ``grader``, ``report``, ``database``).
+    """
+
+    retryable = False
+
+    def __init__(self, message: str, *, retryable: bool | None = None, what: str = "") -> None:
+        super().__init__(message)
+        if retryable is not None:
+            self.retryable = retryable
+        self.what = what
 
 
 class ConfigError(InterviewerError):
@@ -15,10 +33,7 @@ class MissingKeyError(ConfigError):
     """The Anthropic backend was chosen without an API key."""
 
     def __init__(self) -> None:
-        super().__init__(
-            "No Anthropic API key found: set ANTHROPIC_API_KEY, add it to .streamlit/secrets.toml, "
-            "or paste one in the sidebar. Without a key the offline backend works."
-        )
+        super().__init__("no Anthropic API key is set (ANTHROPIC_API_KEY)")
 
 
 class ContentError(InterviewerError):
@@ -60,21 +75,24 @@ class InterviewStateError(InterviewerError):
 
 
 class StaleSessionError(InterviewStateError):
-    """The stored interview moved on without this copy of it (another tab or window continued it)."""
+    """The stored interview moved on without this copy of it (another tab, window or process continued it)."""
 
     def __init__(self) -> None:
-        super().__init__(
-            "This interview was continued in another tab or window, so this copy is out of date and "
-            "its last change was not saved. Reload the page to carry on from the latest turn."
-        )
+        super().__init__("the stored interview has moved on without this copy, so its last change was not saved")
 
 
 class BackendError(InterviewerError):
-    """The model backend failed: outage, timeout or a refused request. The interview can be retried."""
+    """The model backend failed: outage, timeout, a refused request or a cut-off reply."""
+
+    retryable = True
 
 
 class GradingError(InterviewerError):
     """The grader's output could not be turned into a valid grade, even after one re-ask."""
+
+    retryable = True
+    usage: object = None
+    """The tokens spent before it failed (a ``Usage``), when any were."""
 
 
 class ReplayMissError(InterviewerError):
@@ -94,4 +112,4 @@ class RecordingError(InterviewerError):
 
 
 class StorageError(InterviewerError):
-    """The session store could not be read or written."""
+    """The session store could not be read or written; the message says what happened, never a password."""

@@ -62,6 +62,9 @@ class AnswerOut(_Documented):
     follow_ups: list[str]
     answers: list[str]
     grades: list[GradeOut]
+    """Empty while the answer is not graded yet."""
+    not_graded_why: str | None
+    """Why the answer has no grades yet (grading is running, or failed and will be retried); null once graded."""
     strong_answer: list[PointOut]
     """What a strong answer to this question contains, each point covered or missing."""
     exemplar: str | None
@@ -152,6 +155,8 @@ class ReportDocument(_Documented):
     grader: str
     offline: bool
     """True when the offline heuristic grader produced the grades."""
+    final: bool
+    """False while some answer is not graded yet, or a model's narrative could not be written: it fills in later."""
     template_set: str | None
     """Name and version of the template set (null offline, where no template is used)."""
     answers: list[AnswerOut]
@@ -188,6 +193,7 @@ def report_document(report: Report, transcript: Transcript | None = None) -> Rep
         mode=report.config.mode.value,
         grader=report.grader,
         offline=report.heuristic,
+        final=report.final,
         template_set=None if report.heuristic else report.template_set,
         answers=[
             AnswerOut(
@@ -207,11 +213,10 @@ def report_document(report: Report, transcript: Transcript | None = None) -> Rep
                         rationale=g.rationale,
                         improvement=g.improvement,
                     )
-                    for g in a.grade.grades
+                    for g in a.graded_on
                 ],
-                strong_answer=[
-                    PointOut(point=p.point, covered=p.covered, evidence=p.evidence) for p in a.grade.checklist
-                ],
+                not_graded_why=None if a.grade else a.not_graded_why,
+                strong_answer=[PointOut(point=p.point, covered=p.covered, evidence=p.evidence) for p in a.checklist],
                 exemplar=a.exemplar or None,
                 self_rating=a.self_rating,
             )
@@ -287,16 +292,18 @@ def _answer_markdown(answer: AnswerReview, missing: str) -> list[str]:
         lines += ["", f"**Follow-up:** {follow_up}", ""]
         lines += [f"> {line}" if line else ">" for line in reply.splitlines()]
     lines += ["", "**Grades**", ""]
-    for g in answer.grade.grades:
+    if answer.grade is None:
+        lines.append(f"- Not graded yet: {answer.not_graded_why}.")
+    for g in answer.graded_on:
         main = " (main quality)" if g.quality is answer.primary else ""
         lines.append(f"- **{rubric[g.quality].name}{main}: {shown_score(g.score)}.** {g.rationale}")
         lines += [f"  - You said: \u201c{quote}\u201d" for quote in g.evidence]
         lines.append(f"  - To improve: {g.improvement}")
     if answer.self_rating is not None:
         lines += ["", f"You rated yourself {answer.self_rating} / 4 on {rubric[answer.primary].name}."]
-    if answer.grade.checklist:
+    if answer.checklist:
         lines += ["", "**What a strong answer to this question contains**", ""]
-        for p in answer.grade.checklist:
+        for p in answer.checklist:
             mark = f"covered: \u201c{p.evidence}\u201d" if p.covered else missing
             lines.append(f"- {p.point} ({mark})")
     if answer.exemplar:

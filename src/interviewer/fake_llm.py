@@ -13,8 +13,7 @@ from collections import deque
 from collections.abc import Callable
 
 from .budget import estimate_usage
-from .llm import Completion, LLMRequest, TextStream
-from .reply import stream_words
+from .llm import Completion, LLMRequest, TextStream, stream_words
 
 Responder = Callable[[LLMRequest], str]
 
@@ -42,7 +41,7 @@ class FakeLLM:
             text = self.script.popleft() if self.script else None
         if text is None:
             text = self.respond(request)
-        return Completion(text=text, usage=estimate_usage(request, text), model="fake")
+        return Completion(text=text, usage=estimate_usage(request, text), model="fake", stop_reason="end_turn")
 
     def complete(self, request: LLMRequest) -> Completion:
         """The next reply, whole."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from typing import Protocol
 
 from pydantic import BaseModel, Field
@@ -20,7 +19,6 @@ from .domain import (
     QualityId,
     Question,
     StrongPoint,
-    Usage,
 )
 from .errors import GradingError
 from .grounding import ground, is_evidence
@@ -85,9 +83,6 @@ class LLMGrader:
         self.model = model
         self.budget = budget
         self.name = f"llm:{model}"
-        self.usage = Usage()
-        """Every grading request's tokens so far (grades run on several threads at once)."""
-        self._usage_lock = threading.Lock()
 
     def request(self, item: GradingItem) -> LLMRequest:
         """The grading request for an item (the system prompt, the whole rubric, is cached)."""
@@ -111,21 +106,23 @@ class LLMGrader:
         return fit_texts(build, item.answers, self.budget)
 
     def grade(self, item: GradingItem) -> AnswerGrade:
-        """Grade, then keep only asked-for qualities and grounded quotes.
+        """Grade, keeping only the asked-for qualities; the grade carries the tokens it cost.
+
+        Quotes are checked against the answers once, by ``grade_exchange``.
 
         Raises:
-            GradingError: the reply stays invalid after a re-ask, or omits a quality.
+            GradingError: the reply stays invalid after a re-ask, or omits a quality (with ``usage`` spent).
         """
         output, usage = complete_structured(self.llm, self.request(item), LLMGradeOutput)
-        with self._usage_lock:
-            self.usage = self.usage + usage
         by_quality: dict[QualityId, QualityGrade] = {}
         for grade in output.grades:
             by_quality.setdefault(grade.quality, grade)
         missing = [all_qualities()[q].name for q in item.qualities if q not in by_quality]
         if missing:
-            raise GradingError(f"the grader left out {', '.join(missing)}")
-        graded = AnswerGrade(
+            error = GradingError(f"the grader left out {', '.join(missing)}")
+            error.usage = usage
+            raise error
+        return AnswerGrade(
             question_id=item.question_id,
             grades=[by_quality[q] for q in item.qualities],
             grader=self.name,
@@ -133,7 +130,6 @@ class LLMGrader:
             checklist=model_checklist(item, output.checklist),
             usage=usage,
         )
-        return ground(graded, item.source)
 
 
 def grade_exchange(grader: Grader, item: GradingItem) -> AnswerGrade:

@@ -1,19 +1,17 @@
-"""The interview engine: a state machine from set-up to report, independent of any UI.
+"""The interview engine: from the first question to the report, independent of any UI.
 
-Configure, ask, answer, follow up or move on, grade, finish, report. Each question's exchange is
-graded in the background as soon as the interviewer moves on, so the report is ready as soon
-as the last answer is graded. State is persisted after every turn.
+Each action (start, answer, skip, end, a self-rating) changes the state in one save: the new turns
+and the new state are written together, and the copy in memory changes only once the write has
+succeeded, so what is shown is always what was stored. The interviewer's turns run through the turn
+pipeline (``turns.py``); each finished question is graded in the background (``gradebook.py``), and
+the report can be built at any time after the end from the grades there are.
 """
 
 from __future__ import annotations
 
-import re
 import threading
 import uuid
-from concurrent.futures import Future, ThreadPoolExecutor, wait
-from enum import StrEnum
-
-from pydantic import BaseModel, Field
+from typing import Any
 
 from . import questions as question_bank
 from .backends import Backend
@@ -28,47 +26,46 @@ from .domain import (
     Transcript,
     Turn,
     TurnKind,
-    Usage,
 )
-from .errors import AnswerError, GradingError, InterviewerError, InterviewStateError
-from .grading import GradingItem, grade_exchange
-from .offline import CLOSING, ask_text
-from .reply import InterviewerReply, Move, TurnContext
+from .errors import AnswerError, InterviewStateError
+from .gradebook import GradeBook, GradeStatus
+from .grading import GradingItem
+from .header import Move
+from .offline import OfflineInterviewer
 from .reporting import Exchange, build_report
 from .rubric import qualities as all_qualities
+from .state import InterviewState, Step
 from .storage import Store
+from .turns import TurnContext, TurnResult, TurnStream
 
 MAX_ANSWER_CHARS = 12_000
 """Longer answers are trimmed to this, with a notice; about 2,000 words."""
 SKIPPED_TEXT = "(skipped)"
+FEEDBACK_WAIT_SECONDS = 60.0
+"""How long a coach-mode turn waits for the answer's grade before saying feedback comes later."""
 
 
-class Phase(StrEnum):
-    """Where the interview stands."""
+def clean_answer(text: str) -> tuple[str, str]:
+    """An answer as it is kept, and a notice for the candidate if it had to be changed.
 
-    NEW = "new"
-    ASKING = "asking"
-    FINISHED = "finished"
+    Characters that cannot be stored (lone surrogates, NUL) become the replacement character.
 
-
-class InterviewState(BaseModel):
-    """The persisted state, enough to resume after a crash or a refresh (turns are stored apart)."""
-
-    question_ids: list[str]
-    index: int = 0
-    follow_ups_used: int = 0
-    phase: Phase = Phase.NEW
-    pending: str | None = None
-    """The interviewer turn that failed and awaits a retry (``opening`` or ``after_answer``)."""
-    ended_early: bool = False
-    completed: list[str] = Field(default_factory=list)
-    """Questions whose exchange is over (and so is graded or being graded)."""
-    self_ratings: dict[str, int] = Field(default_factory=dict)
-    """The candidate's own rating (1-4) of their answer to a question, on its main quality, by question id."""
-    usage: Usage = Field(default_factory=Usage)
-    """The interviewer's tokens."""
-    report_usage: Usage = Field(default_factory=Usage)
-    """The report narrative's tokens (the grades carry their own)."""
+    Raises:
+        AnswerError: the answer is empty.
+    """
+    cleaned = text.encode("utf-8", "replace").decode("utf-8").replace("\x00", "\ufffd").strip()
+    if not cleaned:
+        raise AnswerError("the answer is empty")
+    notices = []
+    if cleaned != text.strip():
+        notices.append("Some characters in your answer could not be stored and were replaced with \ufffd.")
+    if len(cleaned) > MAX_ANSWER_CHARS:
+        notices.append(
+            f"Your answer was {len(cleaned):,} characters; only the first {MAX_ANSWER_CHARS:,} were kept "
+            "and sent. Interview answers work best under about 400 words."
+        )
+        cleaned = cleaned[:MAX_ANSWER_CHARS]
+    return cleaned, " ".join(notices)
 
 
 class Interview:
@@ -98,32 +95,27 @@ class Interview:
         self.questions = questions or question_bank.plan_questions(config, exclude=exclude)
         self.state = InterviewState(question_ids=[q.id for q in self.questions])
         self.transcript = Transcript()
-        self.grades: dict[str, AnswerGrade] = {}
-        self.grade_errors: dict[str, str] = {}
-        self._futures: dict[str, Future[AnswerGrade]] = {}
-        self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="grader")
+        self.gradebook = GradeBook(backend.grader, on_graded=self._store_grade)
         self._lock = threading.RLock()
-        self._in_flight: InterviewerReply | None = None
+        self._in_flight: TurnStream | None = None
         self._stored_turns = 0
 
-    # ----- state -----------------------------------------------------------------------------
+    # ----- where it stands -------------------------------------------------------------------
 
     @property
-    def phase(self) -> Phase:
+    def step(self) -> Step:
         """Where the interview stands."""
-        return self.state.phase
+        return self.state.step
 
     @property
     def finished(self) -> bool:
         """Whether the interview is over (the report can be built)."""
-        return self.state.phase is Phase.FINISHED
+        return self.state.step is Step.FINISHED
 
     @property
     def current_question(self) -> Question | None:
-        """The question in play, or None once finished."""
-        if self.state.index >= len(self.questions):
-            return None
-        return self.questions[self.state.index]
+        """The question in play, or None once all are done."""
+        return self.questions[self.state.index] if self.state.index < len(self.questions) else None
 
     @property
     def question_number(self) -> int:
@@ -136,9 +128,17 @@ class Interview:
         return len(self.questions)
 
     @property
+    def unfinished_reply(self) -> TurnStream | None:
+        """A turn whose reader stopped part-way (a page rerun): read it on to finish it."""
+        turn = self._in_flight
+        return turn if turn is not None and not turn.done and not turn.failed else None
+
+    @property
     def needs_retry(self) -> bool:
-        """Whether the last interviewer turn failed and should be retried."""
-        return self.state.pending is not None and self.unfinished_reply is None
+        """Whether the interviewer's turn is due but none is running (it failed, or the app stopped)."""
+        failed = self._in_flight is not None and self._in_flight.failed
+        due = self.state.step.interviewer_due and self.unfinished_reply is None
+        return due and (bool(self.transcript.turns) or failed)
 
     @property
     def answered_any(self) -> bool:
@@ -146,61 +146,91 @@ class Interview:
         return any(t.kind is TurnKind.ANSWER for t in self.transcript.turns)
 
     @property
-    def unfinished_reply(self) -> InterviewerReply | None:
-        """A reply whose reader stopped part-way (a page rerun): iterate it again to finish it."""
-        reply = self._in_flight
-        return reply if reply is not None and not reply.done and not reply.failed else None
+    def answered_questions(self) -> list[Question]:
+        """The questions answered so far, in the order asked."""
+        return [q for q in self.questions if self.transcript.answers_to(q.id)]
 
     @property
-    def usage(self) -> Usage:
+    def grades(self) -> dict[str, AnswerGrade]:
+        """Every grade there is so far, by question id."""
+        return self.gradebook.grades()
+
+    @property
+    def usage(self) -> Any:
         """Token use and cost so far, interviewer, grader and reporter together (kept across a resume)."""
-        with self._lock:
-            graded = list(self.grades.values())
-        return sum((g.usage for g in graded), self.state.usage + self.state.report_usage)
+        return sum((g.usage for g in self.grades.values()), self.state.usage + self.state.report_usage)
 
     # ----- actions ---------------------------------------------------------------------------
 
-    def start(self) -> InterviewerReply:
+    def start(self) -> TurnStream:
         """Open the interview: the greeting and the first question, streamed.
 
         Raises:
             InterviewStateError: the interview has already started.
         """
-        if self.state.phase is not Phase.NEW:
+        if self.state.step is not Step.OPENING or self.transcript.turns or self._in_flight is not None:
             raise InterviewStateError("the interview has already started")
-        self.state.phase = Phase.ASKING
-        return self._interviewer_turn("opening")
+        return self._turn()
 
-    def answer(self, text: str) -> InterviewerReply:
+    def answer(self, text: str) -> TurnStream:
         """Record the candidate's answer and return the interviewer's streamed reply.
 
         Raises:
             AnswerError: the answer is empty.
-            InterviewStateError: no question is waiting for an answer, or a failed turn needs a retry.
+            InterviewStateError: no question is waiting for an answer.
+            StorageError, StaleSessionError: the answer could not be saved (and so was not taken).
         """
         self._expect_answer()
         cleaned, notice = clean_answer(text)
-        self._record(Turn(speaker=Speaker.CANDIDATE, kind=TurnKind.ANSWER, text=cleaned, question_id=self._qid()))
-        reply = self._interviewer_turn("after_answer")
-        reply.notice = notice
-        return reply
+        self._save(
+            [Turn(speaker=Speaker.CANDIDATE, kind=TurnKind.ANSWER, text=cleaned, question_id=self._qid())],
+            step=Step.REPLYING,
+        )
+        return self._turn(notice)
 
-    def skip(self) -> InterviewerReply:
+    def skip(self) -> TurnStream:
         """Skip the question in play and move to the next one."""
         self._expect_answer()
-        self._record(Turn(speaker=Speaker.CANDIDATE, kind=TurnKind.SKIPPED, text=SKIPPED_TEXT, question_id=self._qid()))
-        self.state.follow_ups_used = self.config.max_follow_ups
-        return self._interviewer_turn("after_answer")
+        skipped = Turn(speaker=Speaker.CANDIDATE, kind=TurnKind.SKIPPED, text=SKIPPED_TEXT, question_id=self._qid())
+        self._save([skipped], step=Step.REPLYING, follow_ups_used=self.config.max_follow_ups)
+        return self._turn()
 
-    def retry(self) -> InterviewerReply:
-        """Run the interviewer turn that failed again (after an outage, say).
+    def retry(self) -> TurnStream:
+        """Run the interviewer's due turn again (after an outage, say).
 
         Raises:
-            InterviewStateError: nothing failed.
+            InterviewStateError: no interviewer turn is due.
         """
-        if self.state.pending is None:
+        if not self.needs_retry:
             raise InterviewStateError("there is no failed turn to retry")
-        return self._interviewer_turn(self.state.pending)
+        return self._turn()
+
+    def go_on_without_model(self) -> TurnStream:
+        """Take the due turn from the question bank instead of the interviewer (when the model is down).
+
+        The bank's next question is asked as written, with no follow-up, so the candidate can go on.
+        """
+        if not self.needs_retry:
+            raise InterviewStateError("there is no failed turn to replace")
+        return self._turn(interviewer=OfflineInterviewer(next_only=True))
+
+    def end(self) -> None:
+        """End early: grade what was answered and close the interview."""
+        if self.finished:
+            return
+        qid = self._qid()
+        completed = list(self.state.completed)
+        if qid and self.transcript.answers_to(qid) and qid not in completed:
+            completed.append(qid)
+        closing = Turn(
+            speaker=Speaker.INTERVIEWER,
+            kind=TurnKind.CLOSING,
+            text="Interview ended early. Your report covers the questions you answered.",
+        )
+        self._save([closing], step=Step.FINISHED, ended_early=True, completed=completed)
+        self._in_flight = None
+        if qid in completed:
+            self._submit_grade(qid)
 
     def rate_self(self, question_id: str, level: int | None) -> None:
         """Store (or, with None, clear) the candidate's own rating of an answer on the question's main quality.
@@ -209,93 +239,71 @@ class Interview:
             AnswerError: the level is not 1-4, or the question was not answered.
         """
         if level is not None and level not in (1, 2, 3, 4):
-            raise AnswerError(f"A self-rating is a level from 1 to 4, not {level!r}.")
+            raise AnswerError(f"a self-rating is a level from 1 to 4, not {level!r}")
         if not self.transcript.answers_to(question_id):
-            raise AnswerError("Only an answered question can be rated.")
-        with self._lock:
-            if level is None:
-                self.state.self_ratings.pop(question_id, None)
-            else:
-                self.state.self_ratings[question_id] = level
-            self._persist()
-
-    @property
-    def answered_questions(self) -> list[Question]:
-        """The questions answered so far, in the order asked."""
-        return [q for q in self.questions if self.transcript.answers_to(q.id)]
-
-    def end(self) -> None:
-        """End early: grade what was answered and close the interview."""
-        if self.finished:
-            return
-        qid = self._qid()
-        if qid and self.transcript.answers_to(qid) and qid not in self.state.completed:
-            self._complete_question(qid)
-        self.state.pending = None
-        self.state.ended_early = True
-        self.state.phase = Phase.FINISHED
-        self._record(
-            Turn(
-                speaker=Speaker.INTERVIEWER,
-                kind=TurnKind.CLOSING,
-                text="Interview ended early. Your report covers the questions you answered.",
-            )
-        )
+            raise AnswerError("only an answered question can be rated")
+        ratings = {k: v for k, v in self.state.self_ratings.items() if k != question_id}
+        if level is not None:
+            ratings[question_id] = level
+        self._save([], self_ratings=ratings)
 
     # ----- grading and report ----------------------------------------------------------------
 
     def wait_for_grades(self, timeout: float | None = None) -> bool:
         """Wait until background grading is done; True if it finished within the timeout."""
-        with self._lock:
-            futures = list(self._futures.values())
-        _done, pending = wait(futures, timeout=timeout)
-        return not pending
+        return self.gradebook.wait(timeout=timeout)
 
     def pending_grades(self) -> int:
         """How many exchanges are still being graded."""
-        with self._lock:
-            return sum(1 for f in self._futures.values() if not f.done())
+        return len(self.gradebook.ids(GradeStatus.PENDING))
+
+    def failed_grades(self) -> int:
+        """How many exchanges could not be graded (yet)."""
+        return len(self.gradebook.ids(GradeStatus.FAILED))
 
     def regrade_failed(self) -> None:
         """Submit again every exchange whose grading failed."""
-        for qid in list(self.grade_errors):
+        for qid in self.gradebook.ids(GradeStatus.FAILED):
             self._submit_grade(qid)
 
     def report(self, timeout: float | None = None) -> Report:
-        """The final report, once every answered question is graded.
+        """The report from the grades there are; questions still pending or failed are listed as not graded yet.
+
+        A report with every answer graded (and, with a model, its narrative written) is final and stored.
 
         Raises:
-            InterviewStateError: the interview is not finished.
-            GradingError: an exchange could not be graded (retry with ``regrade_failed``).
+            InterviewStateError: the interview is not finished, or no question was answered.
         """
         if not self.finished:
-            raise InterviewStateError("the interview is not finished yet: answer the last question or end it")
-        if not self.wait_for_grades(timeout):
-            raise GradingError("grading is still running; try again in a moment")
-        if self.grade_errors:
-            qid, detail = next(iter(self.grade_errors.items()))
-            number = self.state.question_ids.index(qid) + 1 if qid in self.state.question_ids else "?"
-            raise GradingError(f"your answer to question {number} could not be graded: {detail}")
-        exchanges = [
-            Exchange(q, self.transcript.answers_to(q.id), self.grades.get(q.id), self.transcript.follow_ups_to(q.id))
-            for q in self.questions
-            if q.id in self.state.completed and q.id in self.grades
-        ]
-        if not any(x.answers for x in exchanges):
+            raise InterviewStateError("the interview is not finished yet")
+        if not self.answered_any:
             raise InterviewStateError("no question was answered, so there is nothing to report")
-        with self._lock:
-            spent = sum((g.usage for g in self.grades.values()), self.state.usage)
-        report = build_report(
-            self.session_id, self.config, exchanges, self.backend, self.state.self_ratings, usage=spent
-        )
-        self.state.report_usage = self.backend.reporter.last_usage
-        if self.store:
-            self.store.save_report(report)
+        self.wait_for_grades(timeout)
+        exchanges = []
+        for question in self.questions:
+            if question.id not in self.state.completed:
+                continue
+            entry = self.gradebook.entry(question.id)
+            exchanges.append(
+                Exchange(
+                    question,
+                    self.transcript.answers_to(question.id),
+                    entry.grade if entry else None,
+                    self.transcript.follow_ups_to(question.id),
+                    error=entry.error if entry and entry.status is GradeStatus.FAILED else "",
+                )
+            )
+        spent = sum((g.usage for g in self.grades.values()), self.state.usage)
+        report = build_report(self.session_id, self.config, exchanges, self.backend, self.state.self_ratings, spent)
+        if report.final:
+            self._save([], report_usage=report.narrative_usage)
+            if self.store:
+                self.store.save_report(report)
         return report
 
     def close(self) -> None:
         """Stop the grading threads (after waiting for them)."""
-        self._executor.shutdown(wait=True)
+        self.gradebook.close()
 
     # ----- internals -------------------------------------------------------------------------
 
@@ -304,20 +312,20 @@ class Interview:
         return question.id if question else None
 
     def _expect_answer(self) -> None:
-        if self.state.phase is not Phase.ASKING:
-            raise InterviewStateError("the interview is over" if self.finished else "the interview has not started yet")
         if self.unfinished_reply is not None:
-            raise InterviewStateError("the interviewer is still speaking: finish reading its reply first")
-        if self.state.pending is not None:
-            raise InterviewStateError("the interviewer's last turn failed: retry it before answering")
+            raise InterviewStateError("the interviewer is still speaking")
+        if self.state.step is Step.FINISHED:
+            raise InterviewStateError("the interview is over")
+        if self.state.step is not Step.ANSWERING:
+            raise InterviewStateError("the interviewer's turn is due first: retry it")
 
-    def _context(self, phase: str) -> TurnContext:
+    def _context(self) -> TurnContext:
         question = self.current_question
         assert question is not None
         index = self.state.index
         return TurnContext(
             config=self.config,
-            phase=phase,
+            step=self.state.step,
             question=question,
             number=index + 1,
             total=len(self.questions),
@@ -327,137 +335,89 @@ class Interview:
             answers=self.transcript.answers_to(question.id),
         )
 
-    def _interviewer_turn(self, phase: str) -> InterviewerReply:
-        ctx = self._context(phase)
-        self.state.pending = phase
-        self._persist()
-        reply = self.backend.interviewer.reply(ctx)
-        self._in_flight = reply
-        reply.on_move(lambda r: self._on_move(r, ctx))
-        reply.on_end(lambda r, text: _missing_question(r, text, ctx))
-        reply.on_done(lambda r: self._on_done(r, ctx))
-        return reply
+    def _turn(self, notice: str = "", interviewer: Any = None) -> TurnStream:
+        ctx = self._context()
+        source = interviewer or self.backend.interviewer
+        turn = TurnStream(ctx, lambda: source.reply(ctx), lambda result: self._commit(ctx, result), notice)
+        self._in_flight = turn
+        return turn
 
-    def _on_move(self, reply: InterviewerReply, ctx: TurnContext) -> tuple[str, str]:
-        """Bound the follow-ups, then (coach mode) put the finished exchange's feedback first."""
-        epilogue = ""
-        if ctx.phase == "opening":
-            reply.move = Move.NEXT
-            return "", ""
-        if reply.move is Move.FOLLOW_UP and ctx.follow_ups_left <= 0:
-            reply.move = Move.NEXT
-            epilogue = _fallback_next(ctx)
-        if reply.move is Move.FOLLOW_UP or self.config.mode is not Mode.COACH:
-            return "", epilogue
-        qid = ctx.question.id
-        self._complete_question(qid)
-        future = self._futures.get(qid)
-        if future is None:
-            return "", epilogue
-        try:
-            grade = future.result()
-        except InterviewerError as exc:
-            return (
-                f"(Feedback on this answer is not available: {exc}. It will be retried for the report.)",
-                epilogue,
+    def _commit(self, ctx: TurnContext, result: TurnResult) -> str:
+        """Persist a checked turn; return the coach-mode feedback shown after it, if any."""
+        if self.state.step is not ctx.step:
+            raise InterviewStateError("the interview moved on while this turn was running", retryable=False)
+        turns: list[Turn] = []
+        changes: dict[str, Any] = {"usage": self.state.usage + result.usage}
+        after = ""
+        qid: str | None = ctx.question.id
+        if ctx.opening:
+            kind = TurnKind.QUESTION
+            changes["step"] = Step.ANSWERING
+        elif result.move is Move.FOLLOW_UP:
+            kind = TurnKind.FOLLOW_UP
+            changes.update(step=Step.ANSWERING, follow_ups_used=self.state.follow_ups_used + 1)
+        else:
+            done = ctx.question.id
+            changes.update(
+                index=self.state.index + 1,
+                follow_ups_used=0,
+                completed=[*self.state.completed, done] if done not in self.state.completed else self.state.completed,
             )
-        return _feedback_text(grade), epilogue
-
-    def _on_done(self, reply: InterviewerReply, ctx: TurnContext) -> None:
-        with self._lock:
-            self.state.pending = None
-            self.state.usage = self.state.usage + reply.usage
-            if reply.prelude:
-                self._append(
-                    Turn(
-                        speaker=Speaker.INTERVIEWER,
-                        kind=TurnKind.FEEDBACK,
-                        text=reply.prelude,
-                        question_id=ctx.question.id,
-                    )
-                )
-            if ctx.phase == "opening":
-                kind, qid = TurnKind.QUESTION, ctx.question.id
-            elif reply.move is Move.FOLLOW_UP:
-                self.state.follow_ups_used += 1
-                kind, qid = TurnKind.FOLLOW_UP, ctx.question.id
+            self._submit_grade(done)
+            if ctx.next_question is None:
+                kind, qid = TurnKind.CLOSING, None
+                changes["step"] = Step.FINISHED
             else:
-                self._complete_question(ctx.question.id)
-                self.state.index += 1
-                self.state.follow_ups_used = 0
-                if ctx.next_question is None:
-                    self.state.phase = Phase.FINISHED
-                    kind, qid = TurnKind.CLOSING, None
-                else:
-                    kind, qid = TurnKind.QUESTION, ctx.next_question.id
-            self._append(
-                Turn(
-                    speaker=Speaker.INTERVIEWER,
-                    kind=kind,
-                    text=reply.text,
-                    question_id=qid,
-                    notes=reply.notes or None,
-                )
-            )
-            self._persist()
+                kind, qid = TurnKind.QUESTION, ctx.next_question.id
+                changes["step"] = Step.ANSWERING
+            if self.config.mode is Mode.COACH:
+                after = self._feedback(done)
+                turns.append(Turn(speaker=Speaker.INTERVIEWER, kind=TurnKind.FEEDBACK, text=after, question_id=done))
+        turns.append(
+            Turn(speaker=Speaker.INTERVIEWER, kind=kind, text=result.text, question_id=qid, notes=result.notes or None)
+        )
+        self._save(turns, **changes)
+        return after
 
-    def _complete_question(self, qid: str) -> None:
-        with self._lock:
-            if qid in self.state.completed:
-                return
-            self.state.completed.append(qid)
-        self._submit_grade(qid)
+    def _feedback(self, question_id: str) -> str:
+        self.gradebook.wait(question_id, timeout=FEEDBACK_WAIT_SECONDS)
+        entry = self.gradebook.entry(question_id)
+        if entry is not None and entry.grade is not None:
+            return feedback_text(entry.grade)
+        why = entry.error if entry is not None and entry.error else "grading is still running"
+        return f"Feedback on this answer is not available yet ({why}); it will be in your report."
 
-    def _submit_grade(self, qid: str) -> None:
-        question = next(q for q in self.questions if q.id == qid)
-        answers = self.transcript.answers_to(qid)
-        with self._lock:
-            self.grade_errors.pop(qid, None)
-            if not answers:
-                self.grades[qid] = _skipped_grade(question)
-                return
-            item = GradingItem.from_question(question, answers)
-            self._futures[qid] = self._executor.submit(self._grade, item)
+    def _submit_grade(self, question_id: str) -> None:
+        question = next(q for q in self.questions if q.id == question_id)
+        answers = self.transcript.answers_to(question_id)
+        if not answers:
+            self.gradebook.load(_skipped_grade(question))
+            return
+        self.gradebook.submit(GradingItem.from_question(question, answers))
 
-    def _grade(self, item: GradingItem) -> AnswerGrade:
-        try:
-            grade = grade_exchange(self.backend.grader, item)
-        except Exception as exc:
-            # Kept for the report and the retry button; a grading bug must not end the interview.
-            detail = str(exc) if isinstance(exc, InterviewerError) else f"{exc.__class__.__name__}: {exc}"
-            with self._lock:
-                self.grade_errors[item.question_id] = detail
-            raise
-        with self._lock:
-            self.grades[item.question_id] = grade
+    def _store_grade(self, grade: AnswerGrade) -> None:
         if self.store:
             self.store.save_grade(self.session_id, grade)
-        return grade
 
-    def _record(self, turn: Turn) -> None:
+    def _save(self, new_turns: list[Turn], **changes: Any) -> None:
+        """Write the new turns and state in one transaction; only then change the copy in memory."""
         with self._lock:
-            self._append(turn)
-            self._persist()
-
-    def _append(self, turn: Turn) -> None:
-        self.transcript.turns.append(turn)
-
-    def _persist(self) -> None:
-        if self.store is None:
-            return
-        with self._lock:
-            status = "finished" if self.finished else "in_progress"
-            self.store.save_session(
-                self.session_id,
-                self.config,
-                status,
-                self.backend.name,
-                self.backend.templates.label,
-                self.state.model_dump(mode="json"),
-                self.transcript.turns,
-                stored_turns=self._stored_turns,
-            )
-            self._stored_turns = len(self.transcript.turns)
+            state = self.state.model_copy(update=changes, deep=True)
+            turns = [*self.transcript.turns, *new_turns]
+            if self.store is not None:
+                self.store.save_session(
+                    self.session_id,
+                    self.config,
+                    state.status,
+                    self.backend.name,
+                    self.backend.templates.label,
+                    state.model_dump(mode="json"),
+                    turns,
+                    stored_turns=self._stored_turns,
+                )
+            self.state = state
+            self.transcript = Transcript(turns=turns)
+            self._stored_turns = len(turns)
 
     # ----- resume ----------------------------------------------------------------------------
 
@@ -477,75 +437,18 @@ class Interview:
         interview.state = state
         interview.transcript = Transcript(turns=record.turns)
         interview._stored_turns = len(record.turns)
-        interview.grades = store.load_grades(session_id)
+        for grade in store.load_grades(session_id).values():
+            interview.gradebook.load(grade)
         for qid in state.completed:
-            if qid not in interview.grades:
+            if interview.gradebook.entry(qid) is None:
                 interview._submit_grade(qid)
-        if state.pending is None and state.phase is Phase.ASKING and not _awaits_answer(interview.transcript):
-            # Crashed between the candidate's answer and the interviewer's reply.
-            interview.state.pending = "after_answer" if interview.transcript.turns else "opening"
         return interview
 
 
-def clean_answer(text: str) -> tuple[str, str]:
-    """An answer as it is kept, and a notice for the candidate if it had to be trimmed.
-
-    Raises:
-        AnswerError: the answer is empty.
-    """
-    cleaned = text.strip()
-    if not cleaned:
-        raise AnswerError("Your answer is empty: type an answer, or skip the question.")
-    notice = ""
-    if len(cleaned) > MAX_ANSWER_CHARS:
-        notice = (
-            f"Your answer was {len(cleaned):,} characters; only the first {MAX_ANSWER_CHARS:,} were kept "
-            "and sent. Interview answers work best under about 400 words."
-        )
-        cleaned = cleaned[:MAX_ANSWER_CHARS]
-    return cleaned, notice
-
-
-def _awaits_answer(transcript: Transcript) -> bool:
-    return bool(transcript.turns) and transcript.turns[-1].speaker is Speaker.INTERVIEWER
-
-
-def _missing_question(reply: InterviewerReply, text: str, ctx: TurnContext) -> str:
-    """The question a reply failed to ask, so that the candidate always has one on screen.
-
-    An empty reply (only its header, or nothing) gets the question from the bank. A reply that
-    did not state its move is taken as moving on; unless it already carries most of the next
-    question's words, the next question is appended, or the candidate would answer a question
-    the engine is not on.
-    """
-    if reply.epilogue:
-        return ""
-    if not text.strip():
-        if ctx.phase == "opening":
-            return ask_text(ctx.question, ctx.number, ctx.total)
-        reply.move = Move.NEXT
-        return _fallback_next(ctx)
-    if reply.move_stated or ctx.phase == "opening" or ctx.next_question is None:
-        return ""
-    wanted = _content_words(ctx.next_question.text)
-    if wanted and len(wanted & _content_words(text)) >= len(wanted) / 2:
-        return ""
-    return _fallback_next(ctx)
-
-
-def _content_words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z][a-z'-]{3,}", text.lower())}
-
-
-def _fallback_next(ctx: TurnContext) -> str:
-    if ctx.next_question is None:
-        return CLOSING
-    return ask_text(ctx.next_question, ctx.number + 1, ctx.total)
-
-
-def _feedback_text(grade: AnswerGrade) -> str:
+def feedback_text(grade: AnswerGrade) -> str:
+    """Coach-mode feedback on one answer: each quality's grade and what the next level adds."""
     rubric = all_qualities()
-    lines = ["**Feedback on your answer**"]
+    lines = ["Feedback on your answer"]
     for g in grade.grades:
         shown = "not assessed" if g.score is None else f"{g.score}/4"
         lines.append(f"- {rubric[g.quality].name}: {shown}. {g.improvement}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import Any, Literal, Protocol, TypeVar
 
@@ -136,9 +137,12 @@ def complete_structured(llm: LLM, request: LLMRequest, model: type[T]) -> tuple[
                     ]
                 }
             )
-    raise GradingError(
-        f"the {request.purpose} reply did not match the {model.__name__} schema after one re-ask: {problem}"
+    error = GradingError(
+        f"the {request.purpose} reply did not match the {model.__name__} schema after one re-ask: {problem}",
+        what=request.purpose,
     )
+    error.usage = usage
+    raise error
 
 
 def _strip_fence(text: str) -> str:
@@ -151,3 +155,9 @@ def _strip_fence(text: str) -> str:
 
 def _summarise(exc: ValidationError) -> str:
     return "; ".join(f"{'.'.join(str(p) for p in err['loc']) or '(root)'}: {err['msg']}" for err in exc.errors()[:5])
+
+
+def stream_words(text: str) -> Iterator[str]:
+    """Yield a fixed text word by word, so that fixed replies stream like model ones."""
+    for match in re.finditer(r"\S+\s*|\s+", text):
+        yield match.group(0)

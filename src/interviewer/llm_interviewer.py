@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from . import prompt_context
-from .domain import Speaker, Transcript, Usage
-from .llm import LLM, LLMRequest, Message, SystemBlock, TextStream
-from .reply import InterviewerReply, Move, TurnContext
+from .domain import Speaker, Transcript
+from .llm import LLM, Completion, LLMRequest, Message, SystemBlock, TextStream
 from .templates import TemplateSet
+from .turns import InterviewerDraft, TurnContext
 
 INTERVIEWER_MAX_TOKENS = 600
 _JOINED = "(The candidate has joined the interview.)"
@@ -41,7 +41,7 @@ class LLMInterviewer:
         turn = self.templates.render(
             "interviewer_turn.j2",
             prompt_context.interviewer_turn(
-                ctx.phase, ctx.question, ctx.number, ctx.total, ctx.follow_ups_left, ctx.next_question
+                ctx.step.value, ctx.question, ctx.number, ctx.total, ctx.follow_ups_left, ctx.next_question
             ),
         )
         return LLMRequest(
@@ -52,11 +52,12 @@ class LLMInterviewer:
             max_tokens=INTERVIEWER_MAX_TOKENS,
         )
 
-    def reply(self, ctx: TurnContext) -> InterviewerReply:
-        """Stream the model's reply, its private header kept out of sight."""
+    def reply(self, ctx: TurnContext) -> InterviewerDraft:
+        """Stream the model's reply; the turn pipeline parses its private header and checks how it ended."""
         stream: TextStream = self.llm.stream(self.request(ctx))
 
-        def usage() -> Usage:
-            return stream.completion.usage if stream.completion else Usage()
+        def finish() -> Completion:
+            assert stream.completion is not None, "the stream is read to its end before it finishes"
+            return stream.completion
 
-        return InterviewerReply(iter(stream), default_move=Move.NEXT, usage=usage)
+        return InterviewerDraft(iter(stream), finish)

@@ -6,9 +6,12 @@ import re
 import time
 from collections.abc import Iterator
 
-from .domain import FollowUp, Persona, Question
-from .reply import InterviewerReply, Move, TurnContext, stream_words
+from .domain import FollowUp, Persona
+from .header import Header, Move
+from .llm import Completion, stream_words
+from .moves import CLOSING, ask_text
 from .sentences import read_answer
+from .turns import InterviewerDraft, TurnContext
 
 NAME = "offline"
 
@@ -41,7 +44,6 @@ _BRIDGES = {
         "Got it. Let's keep going.",
     ),
 }
-CLOSING = "That was the last question, thank you. Your report is being prepared."
 _THIN_ANSWER_WORDS = 25
 
 
@@ -71,42 +73,43 @@ def choose_follow_up(ctx: TurnContext) -> FollowUp | None:
 
 
 class OfflineInterviewer:
-    """Asks the bank's questions as written and follows up where an answer misses a probe's gap."""
+    """Asks the bank's questions as written and follows up where an answer misses a probe's gap.
+
+    Args:
+        word_delay: seconds between streamed words; the app sets a little so replies read like typing.
+        next_only: never follow up (stands in for a model that cannot be reached).
+    """
 
     name = NAME
 
-    def __init__(self, word_delay: float = 0.0) -> None:
+    def __init__(self, word_delay: float = 0.0, next_only: bool = False) -> None:
         self.word_delay = word_delay
-        """Seconds between streamed words; the app sets a little so replies read like typing."""
+        self.next_only = next_only
 
-    def reply(self, ctx: TurnContext) -> InterviewerReply:
-        """The next turn, streamed word by word."""
+    def reply(self, ctx: TurnContext) -> InterviewerDraft:
+        """The next turn, streamed word by word, with its move decided."""
         persona = ctx.config.persona
-        if ctx.phase == "opening":
-            text = f"{_GREETINGS[persona]}\n\n{ask_text(ctx.question, ctx.number, ctx.total)}"
-            return self._fixed(text, Move.NEXT, "")
-        follow_up = choose_follow_up(ctx)
-        words = len(" ".join(ctx.answers).split())
+        if ctx.opening:
+            return self._draft(
+                f"{_GREETINGS[persona]}\n\n{ask_text(ctx.question, ctx.number, ctx.total)}", Move.NEXT, ""
+            )
+        follow_up = None if self.next_only else choose_follow_up(ctx)
         if follow_up is not None:
             note = f"Answer misses: {follow_up.looks_for}."
-            if words < _THIN_ANSWER_WORDS:
+            if len(" ".join(ctx.answers).split()) < _THIN_ANSWER_WORDS:
                 note += " Answer is thin."
-            return self._fixed(follow_up.probe, Move.FOLLOW_UP, note)
+            return self._draft(follow_up.probe, Move.FOLLOW_UP, note)
         if ctx.next_question is None:
-            return self._fixed(CLOSING, Move.NEXT, "Covered the probes or none left.")
+            return self._draft(CLOSING, Move.NEXT, "Covered the probes or none left.")
         text = f"{bridge(persona, ctx.number)}\n\n{ask_text(ctx.next_question, ctx.number + 1, ctx.total)}"
-        return self._fixed(text, Move.NEXT, "Covered the probes or none left.")
+        return self._draft(text, Move.NEXT, "Covered the probes or none left.")
 
-    def _fixed(self, text: str, move: Move, notes: str) -> InterviewerReply:
-        reply = InterviewerReply(_paced(stream_words(text), self.word_delay), default_move=move, parse_header=False)
-        reply.notes = notes
-        return reply
-
-
-def ask_text(question: Question, number: int, total: int) -> str:
-    """A bank question as the offline interviewer asks it, numbered, with any role-play set-up."""
-    scene = f"*{question.persona}*\n\n" if question.persona else ""
-    return f"**Question {number} of {total}.** {scene}{question.text}"
+    def _draft(self, text: str, move: Move, notes: str) -> InterviewerDraft:
+        return InterviewerDraft(
+            _paced(stream_words(text), self.word_delay),
+            lambda: Completion(text=text, stop_reason="end_turn", model=NAME),
+            header=Header(notes=notes, move=move),
+        )
 
 
 def _paced(words: Iterator[str], delay: float) -> Iterator[str]:

@@ -19,8 +19,7 @@ from typing import Literal
 from pydantic import BaseModel, ValidationError
 
 from .errors import ContentError, RecordingError, ReplayMissError
-from .llm import LLM, Completion, LLMRequest, TextStream
-from .reply import stream_words
+from .llm import LLM, Completion, LLMRequest, TextStream, stream_words
 
 KEY_SHAPED = re.compile(r"sk-ant-[A-Za-z0-9_\-]{6,}|\bsk-[A-Za-z0-9]{20,}")
 

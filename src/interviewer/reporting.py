@@ -24,6 +24,7 @@ from .domain import (
     Score,
     Usage,
 )
+from .errors import InterviewerError
 from .llm import LLM, LLMRequest, Message, SystemBlock, complete_structured
 from .role_fit import fit_role
 from .rubric import qualities as all_qualities
@@ -40,37 +41,39 @@ STRENGTH_LEVEL = 3
 MAX_ITEMS = 3
 
 
+NOT_GRADED_YET = "grading is still running"
+
+
 @dataclass
 class Exchange:
-    """One question with the candidate's answers, the follow-ups asked, and its grade."""
+    """One question with the candidate's answers, the follow-ups asked, and its grade (None: not yet)."""
 
     question: Question
     answers: list[str]
     grade: AnswerGrade | None
     follow_ups: list[str] = field(default_factory=list)
+    error: str = ""
+    """Why grading failed, when it did (it is retried later)."""
 
 
 def review_answers(exchanges: list[Exchange], self_ratings: dict[str, int] | None = None) -> list[AnswerReview]:
     """The report's answers, numbered in the order asked, with any self-rating the candidate gave."""
     ratings = self_ratings or {}
-    reviews = []
-    for number, x in enumerate((x for x in exchanges if x.grade is not None), start=1):
-        assert x.grade is not None
-        rating = ratings.get(x.question.id)
-        reviews.append(
-            AnswerReview(
-                number=number,
-                question_id=x.question.id,
-                question=x.question.text,
-                primary=x.question.primary_quality,
-                follow_ups=x.follow_ups,
-                answers=x.answers,
-                grade=x.grade,
-                exemplar=x.question.exemplar,
-                self_rating=_score(rating),
-            )
+    return [
+        AnswerReview(
+            number=number,
+            question_id=x.question.id,
+            question=x.question.text,
+            primary=x.question.primary_quality,
+            follow_ups=x.follow_ups,
+            answers=x.answers,
+            grade=x.grade,
+            not_graded_why="" if x.grade is not None else (x.error or NOT_GRADED_YET),
+            exemplar=x.question.exemplar,
+            self_rating=_score(ratings.get(x.question.id)),
         )
-    return reviews
+        for number, x in enumerate(exchanges, start=1)
+    ]
 
 
 def _score(value: int | None) -> Score | None:
@@ -79,7 +82,7 @@ def _score(value: int | None) -> Score | None:
 
 def mean_score(answer: AnswerReview) -> float | None:
     """Mean of an answer's assessed scores."""
-    scores = [g.score for g in answer.grade.grades if g.score is not None]
+    scores = [g.score for g in answer.graded_on if g.score is not None]
     return mean(scores) if scores else None
 
 
@@ -102,29 +105,24 @@ def asked_in(question_ids: list[str], answers: list[AnswerReview]) -> str:
 class Reporter(Protocol):
     """Writes the report's narrative."""
 
-    last_usage: Usage
-    """The tokens of the latest narrative (zero without a model)."""
-
     def narrative(
         self, config: InterviewConfig, answers: list[AnswerReview], summaries: list[QualitySummary]
-    ) -> ReportNarrative:
-        """Strengths, gaps and, where the reporter can write one, a stronger rewrite of a weak answer."""
+    ) -> tuple[ReportNarrative, Usage]:
+        """Strengths, gaps and, where the reporter can write one, a stronger rewrite; and the tokens spent."""
         ...
 
 
 class OfflineReporter:
     """Builds the narrative from the grades alone; it writes no rewrite (the bank's exemplars stand in)."""
 
-    last_usage = Usage()
-
     def narrative(
         self, config: InterviewConfig, answers: list[AnswerReview], summaries: list[QualitySummary]
-    ) -> ReportNarrative:
+    ) -> tuple[ReportNarrative, Usage]:
         """Strengths only from level 3 up with a quote; gaps with the advice of the answer that set the score."""
         rubric = all_qualities()
         strengths: list[str] = []
         named: set[str] = set()
-        graded = [(a, g) for a in answers for g in a.grade.grades if g.score is not None and g.evidence]
+        graded = [(a, g) for a in answers for g in a.graded_on if g.score is not None and g.evidence]
         for a, g in sorted(graded, key=lambda ag: (-(ag[1].score or 0), ag[1].quality is not ag[0].primary)):
             if (g.score or 0) < STRENGTH_LEVEL or g.quality.value in named:
                 continue
@@ -146,11 +144,15 @@ class OfflineReporter:
                 + ", ".join(f"{rubric[s.quality].name} ({asked_in(s.probed_in, answers)})" for s in unassessed)
                 + ". The offline grader found no signs of these it can recognise; that is not a verdict on them."
             )
-        return ReportNarrative(
+        waiting = [a for a in answers if a.grade is None and a.answers]
+        if waiting:
+            gaps.append(f"Not graded yet: {asked_in([a.question_id for a in waiting], answers)}.")
+        narrative = ReportNarrative(
             strengths=strengths[:MAX_ITEMS]
             or ["No answer reached level 3 on any quality in this interview yet; the gaps say what to add."],
-            gaps=gaps[: MAX_ITEMS + 1] or ["No quality below level 3 among those the offline grader could assess."],
+            gaps=gaps[: MAX_ITEMS + 2] or ["No quality below level 3 among those the offline grader could assess."],
         )
+        return narrative, Usage()
 
 
 class LLMReporter:
@@ -161,7 +163,6 @@ class LLMReporter:
         self.templates = templates
         self.model = model
         self.budget = budget
-        self.last_usage = Usage()
 
     def request(
         self, config: InterviewConfig, answers: list[AnswerReview], summaries: list[QualitySummary]
@@ -209,16 +210,16 @@ class LLMReporter:
 
     def narrative(
         self, config: InterviewConfig, answers: list[AnswerReview], summaries: list[QualitySummary]
-    ) -> ReportNarrative:
+    ) -> tuple[ReportNarrative, Usage]:
         """The model's narrative; the rewrite targets an answered question and repeats nothing said to the grader."""
         output, usage = complete_structured(self.llm, self.request(config, answers, summaries), ReportNarrative)
-        self.last_usage = usage
         target = output.rewrite_question_id
         if target not in {a.question_id for a in answers if a.answers}:
             target = weakest(answers).question_id
-        return output.model_copy(
+        narrative = output.model_copy(
             update={"rewrite_question_id": target, "stronger_answer": without_addressed(output.stronger_answer)}
         )
+        return narrative, usage
 
 
 def build_report(
@@ -229,10 +230,23 @@ def build_report(
     self_ratings: dict[str, int] | None = None,
     usage: Usage | None = None,
 ) -> Report:
-    """The report for graded exchanges, the same way for the app, the terminal and ``interviewer review``."""
+    """The report for graded exchanges, the same way for the app, the terminal and ``interviewer review``.
+
+    With answers not graded yet, or when the model cannot write the narrative, the offline narrative
+    stands in and the report is not final: it fills in when it is built again.
+    """
     answers = review_answers(exchanges, self_ratings)
     summaries = summarise(answers)
-    narrative = backend.reporter.narrative(config, answers, summaries)
+    narrative_offline = False
+    if any(a.grade is None for a in answers):
+        narrative, spent = OfflineReporter().narrative(config, answers, summaries)
+        narrative_offline = not backend.heuristic
+    else:
+        try:
+            narrative, spent = backend.reporter.narrative(config, answers, summaries)
+        except InterviewerError:
+            narrative, spent = OfflineReporter().narrative(config, answers, summaries)
+            narrative_offline = True
     return Report(
         session_id=session_id,
         config=config,
@@ -243,7 +257,9 @@ def build_report(
         grader=backend.grader.name,
         template_set=backend.templates.title,
         template_hash=backend.templates.content_hash,
-        usage=(usage or Usage()) + backend.reporter.last_usage,
-        dropped_quotes=sum(a.grade.dropped_quotes for a in answers),
+        usage=(usage or Usage()) + spent,
+        narrative_usage=spent,
+        dropped_quotes=sum(a.grade.dropped_quotes for a in answers if a.grade is not None),
         heuristic=backend.heuristic,
+        narrative_offline=narrative_offline,
     )

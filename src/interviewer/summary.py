@@ -25,7 +25,7 @@ def summarise(answers: list[AnswerReview]) -> list[QualitySummary]:
     """
     summaries = []
     for qid in all_qualities():
-        graded = [(a, g) for a in answers if a.answers for g in a.grade.grades if g.quality is qid]
+        graded = [(a, g) for a in answers if a.answers for g in a.graded_on if g.quality is qid]
         if not graded:
             continue
         assessed = [(a, g) for a, g in graded if g.score is not None]

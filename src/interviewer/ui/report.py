@@ -77,21 +77,23 @@ def _answer(answer: AnswerReview, report: Report) -> None:
                 st.markdown("**A strong answer to this question**")
                 st.caption("Written by the team as an example; yours need not match it word for word.")
                 st.markdown(plain(answer.exemplar))
-        for grade in answer.grade.grades:
+        if answer.grade is None:
+            st.warning(f"Not graded yet: {plain(answer.not_graded_why)}. It is graded when you try again.")
+        for grade in answer.graded_on:
             _grade(grade, main=grade.quality is answer.primary)
         if answer.self_rating is not None:
             main = answer.primary_grade
             graded = shown_score(main.score if main else None)
             name = qualities()[answer.primary].name
             st.markdown(f"You rated yourself **{answer.self_rating} / 4** on {name}; the grade is **{graded}**.")
-        if answer.grade.checklist:
+        if answer.checklist:
             st.markdown("**What a strong answer to this question contains**")
             if report.heuristic:
                 st.caption(
                     "Checked offline by matching phrases: a point you made in other words may show as not found."
                 )
             missing = "not found in your answer" if report.heuristic else "missing"
-            for point in answer.grade.checklist:
+            for point in answer.checklist:
                 if point.covered and point.evidence:
                     st.markdown(f"{COVERED} {plain(point.point)}  \n*Your words:* {quoted(point.evidence)}")
                 else:

@@ -1,9 +1,16 @@
-"""The Anthropic backend: the only module that imports the ``anthropic`` SDK."""
+"""The Anthropic backend: the only module that imports the ``anthropic`` SDK.
+
+Retries are the backend's own, not the SDK's, so that every wait is bounded and visible: a
+``retry-after`` is honoured up to ``RETRY_AFTER_CAP`` seconds, no request (with its retries) takes
+longer than the settings' deadline, and each retry is announced through ``llm.report_status``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+import random
+import time
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 import anthropic
 import httpx2
@@ -12,10 +19,17 @@ from .budget import fit_to_budget, price
 from .config import Settings
 from .domain import Usage
 from .errors import BackendError, MissingKeyError
-from .llm import Completion, LLMRequest, TextStream
+from .llm import Completion, LLMRequest, TextStream, report_status
+
+T = TypeVar("T")
 
 TIMEOUT_SECONDS = 60.0
+"""The longest one attempt may take (less when the deadline is nearer)."""
 MAX_RETRIES = 3
+RETRY_AFTER_CAP = 10.0
+"""Seconds: a longer ``retry-after`` is not waited for in full."""
+BACKOFF = 0.5
+_RETRYABLE_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504, 529})
 
 
 class AnthropicLLM:
@@ -43,10 +57,12 @@ class AnthropicLLM:
             client = anthropic.Anthropic(
                 api_key=self.settings.api_key,
                 base_url=self.settings.base_url,
-                max_retries=MAX_RETRIES,
+                max_retries=0,
                 timeout=httpx2.Timeout(TIMEOUT_SECONDS, connect=5.0),
             )
         self.client = client
+        self.sleep: Callable[[float], None] = time.sleep
+        self.clock: Callable[[], float] = time.monotonic
 
     @property
     def model(self) -> str:
@@ -58,18 +74,23 @@ class AnthropicLLM:
         params = self._params(request)
         state: dict[str, Any] = {}
 
+        def start(timeout: float) -> tuple[Any, Any]:
+            # Entering the manager sends the request: that is the part worth retrying.
+            manager = self.client.messages.stream(**params, timeout=timeout)
+            return manager, manager.__enter__()
+
         def chunks() -> Iterator[str]:
+            manager, stream = self._with_retries(start)
             try:
-                with self.client.messages.stream(**params) as stream:
-                    yield from stream.text_stream
-                    state["message"] = stream.get_final_message()
+                yield from stream.text_stream
+                state["message"] = stream.get_final_message()
             except anthropic.APIError as exc:
                 raise self._backend_error(exc) from None
             except httpx2.HTTPError as exc:
                 # The SDK does not wrap transport errors raised after the stream has started.
-                raise BackendError(
-                    f"Claude's reply was cut off ({exc.__class__.__name__}). Your answers are saved; retry the turn."
-                ) from None
+                raise BackendError(f"Claude's reply was cut off ({exc.__class__.__name__})") from None
+            finally:
+                manager.__exit__(None, None, None)
 
         def finish(text: str) -> Completion:
             message = state["message"]
@@ -89,10 +110,7 @@ class AnthropicLLM:
             params["output_config"] = {
                 "format": {"type": "json_schema", "schema": anthropic.transform_schema(request.output_schema)}
             }
-        try:
-            message = self.client.messages.create(**params)
-        except anthropic.APIError as exc:
-            raise self._backend_error(exc) from None
+        message = self._with_retries(lambda timeout: self.client.messages.create(**params, timeout=timeout))
         text = "".join(block.text for block in message.content if block.type == "text")
         return Completion(
             text=text,
@@ -100,6 +118,44 @@ class AnthropicLLM:
             model=message.model,
             stop_reason=message.stop_reason,
         )
+
+    def _with_retries(self, call: Callable[[float], T]) -> T:
+        """Make a request, retrying what can be retried, within the deadline; say so before each retry.
+
+        Streams are retried only until they start: ``call`` returns once the response has begun.
+
+        Raises:
+            BackendError: the request failed for good, or the deadline would pass.
+        """
+        deadline = self.clock() + self.settings.deadline
+        for attempt in range(MAX_RETRIES + 1):
+            remaining = deadline - self.clock()
+            try:
+                return call(max(1.0, min(TIMEOUT_SECONDS, remaining)))
+            except anthropic.APIError as exc:
+                wait = self._retry_wait(exc, attempt)
+                if wait is None or attempt == MAX_RETRIES:
+                    raise self._backend_error(exc, attempt) from None
+                if self.clock() + wait >= deadline:
+                    raise BackendError(
+                        f"no answer from Claude within the {self.settings.deadline:.0f} s deadline "
+                        f"({_error_text(exc)}, after {attempt + 1} attempts)"
+                    ) from None
+                report_status(f"{_why(exc)}; retrying, {attempt + 1} of {MAX_RETRIES}")
+                self.sleep(wait)
+        raise AssertionError("unreachable")  # the loop returns or raises
+
+    def _retry_wait(self, exc: anthropic.APIError, attempt: int) -> float | None:
+        """Seconds to wait before retrying, or None when retrying cannot help."""
+        if isinstance(exc, anthropic.APIStatusError):
+            if exc.status_code not in _RETRYABLE_STATUS:
+                return None
+            asked = _retry_after(exc.response.headers)
+            if asked is not None:
+                return min(asked, RETRY_AFTER_CAP)
+        elif not isinstance(exc, anthropic.APIConnectionError):
+            return None
+        return float(min(BACKOFF * 2.0**attempt, 8.0)) * (0.75 + random.random() / 2)
 
     def _params(self, request: LLMRequest) -> dict[str, Any]:
         request = fit_to_budget(request, self.budget)
@@ -126,20 +182,24 @@ class AnthropicLLM:
         )
         return figures.model_copy(update={"cost_usd": price(model, figures)})
 
-    def _backend_error(self, exc: anthropic.APIError) -> BackendError:
+    def _backend_error(self, exc: anthropic.APIError, attempts: int = 0) -> BackendError:
+        tries = f" after {attempts + 1} attempts" if attempts else ""
+        retryable = True
         if isinstance(exc, anthropic.AuthenticationError):
-            detail = "the API key was rejected: check ANTHROPIC_API_KEY"
+            detail, retryable = "the API key was rejected (ANTHROPIC_API_KEY)", False
         elif isinstance(exc, anthropic.RateLimitError):
-            detail = "rate limited by the API after retries; wait a minute and retry"
+            detail = f"rate limited by the API{tries}"
         elif isinstance(exc, anthropic.APITimeoutError):
-            detail = f"no answer from the API within {TIMEOUT_SECONDS:.0f} s after retries"
+            detail = f"no answer from the API within {TIMEOUT_SECONDS:.0f} s{tries}"
         elif isinstance(exc, anthropic.APIConnectionError):
-            detail = "could not reach the Anthropic API (network or ANTHROPIC_BASE_URL)"
+            detail = f"could not reach the Anthropic API (network or ANTHROPIC_BASE_URL){tries}"
         elif isinstance(exc, anthropic.APIStatusError):
-            detail = f"the API answered {exc.status_code}: {_error_text(exc)}"
+            detail = f"the API answered {exc.status_code}: {_error_text(exc)}{tries}"
+            # A 200 here is an error event inside a stream (an overload mid-reply): worth another try.
+            retryable = exc.status_code in _RETRYABLE_STATUS or exc.status_code == 200
         else:
             detail = _error_text(exc)
-        return BackendError(self._redact(f"Claude request failed: {detail}. Your answers are saved; retry the turn."))
+        return BackendError(self._redact(f"Claude request failed: {detail}"), retryable=retryable)
 
     def _redact(self, text: str) -> str:
         key = self.settings.api_key
@@ -153,3 +213,26 @@ def _error_text(exc: anthropic.APIError) -> str:
         if isinstance(error, dict) and isinstance(error.get("message"), str):
             return f"{error.get('type', 'error')}: {error['message']}"
     return str(exc.message)
+
+
+def _retry_after(headers: Any) -> float | None:
+    """The wait a response asks for, in seconds (``retry-after-ms`` or ``retry-after``), if any."""
+    for name, scale in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
+        raw = headers.get(name)
+        if raw is None:
+            continue
+        try:
+            return max(0.0, float(str(raw)) / scale)
+        except ValueError:
+            continue
+    return None
+
+
+def _why(exc: anthropic.APIError) -> str:
+    if isinstance(exc, anthropic.APIStatusError) and exc.status_code == 529:
+        return "Claude is overloaded"
+    if isinstance(exc, anthropic.RateLimitError):
+        return "Claude is rate limiting us"
+    if isinstance(exc, anthropic.APIConnectionError):
+        return "Claude could not be reached"
+    return "Claude had a problem"

@@ -19,6 +19,9 @@ DEFAULT_BUDGET = 12_000
 MIN_BUDGET = 4_000
 """Below this the grader's rubric alone would not fit."""
 
+DEFAULT_DEADLINE = 90.0
+"""Seconds one request to a model may take, retries included; override with INTERVIEWER_DEADLINE."""
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -33,13 +36,15 @@ class Settings:
     prompts: Path | None = None
     db: str = DEFAULT_DB
     budget: int = DEFAULT_BUDGET
+    deadline: float = DEFAULT_DEADLINE
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         """Read ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL and the INTERVIEWER_* variables.
 
         Raises:
-            ConfigError: INTERVIEWER_TOKEN_BUDGET is not a whole number of at least MIN_BUDGET.
+            ConfigError: INTERVIEWER_TOKEN_BUDGET is not a whole number of at least MIN_BUDGET, or
+                INTERVIEWER_DEADLINE is not a number of seconds from 5 to 600.
         """
         env = os.environ if env is None else env
         prompts = env.get("INTERVIEWER_PROMPTS") or None
@@ -50,6 +55,7 @@ class Settings:
             prompts=Path(prompts) if prompts else None,
             db=env.get("INTERVIEWER_DB") or DEFAULT_DB,
             budget=_budget(env.get("INTERVIEWER_TOKEN_BUDGET")),
+            deadline=_deadline(env.get("INTERVIEWER_DEADLINE")),
         )
 
     @property
@@ -67,6 +73,18 @@ def _budget(raw: str | None) -> int:
         raise ConfigError(f"INTERVIEWER_TOKEN_BUDGET must be a whole number of tokens, not {raw!r}") from None
     if value < MIN_BUDGET:
         raise ConfigError(f"INTERVIEWER_TOKEN_BUDGET must be at least {MIN_BUDGET} tokens, not {value}")
+    return value
+
+
+def _deadline(raw: str | None) -> float:
+    if not raw:
+        return DEFAULT_DEADLINE
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"INTERVIEWER_DEADLINE must be a number of seconds, not {raw!r}") from None
+    if not 5 <= value <= 600:
+        raise ConfigError(f"INTERVIEWER_DEADLINE must be between 5 and 600 seconds, not {value:g}")
     return value
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from typing import Any, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
@@ -13,6 +14,16 @@ from .domain import Usage
 from .errors import GradingError
 
 T = TypeVar("T", bound=BaseModel)
+
+status_sink: ContextVar[Callable[[str], None] | None] = ContextVar("status_sink", default=None)
+"""Where a backend says what it is waiting for ("Claude is overloaded; retrying, 2 of 3"): set by the app."""
+
+
+def report_status(message: str) -> None:
+    """Tell whoever is watching this request what it is waiting for (nobody, outside the app)."""
+    sink = status_sink.get()
+    if sink is not None:
+        sink(message)
 
 
 class Message(BaseModel):

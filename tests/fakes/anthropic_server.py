@@ -54,7 +54,7 @@ class RecordedRequest:
 
 @dataclass(frozen=True, kw_only=True)
 class _Script:
-    """A queued reply; kind is "text", "error" or "stream_error"."""
+    """A queued reply; kind is "text", "error", "stream_error" or "cut"."""
 
     kind: str
     text: str = ""
@@ -233,6 +233,18 @@ class FakeAnthropic:
         error = {"error_type": error_type, "message": message}
         self._push("stream_error", text=text, after_chunks=after_chunks, **error)
 
+    def add_cut_stream(self, after_chunks: int = 2, *, text: str = "Thanks. Tell me about the time you") -> None:
+        """Queue a stream that stops after some deltas with no ``message_delta`` or ``message_stop``.
+
+        The HTTP body ends cleanly, as when a proxy or the server cuts a reply short, so the SDK sees
+        no error: only the missing end of the message says the reply is incomplete.
+
+        Args:
+            after_chunks: Number of ``text_delta`` events sent before the stream stops.
+            text: Reply whose first chunks are streamed.
+        """
+        self._push("cut", text=text, after_chunks=after_chunks)
+
     def respond_with(self, fn: Responder | None) -> None:
         """Answer with ``fn(request_body)`` whenever the queue is empty.
 
@@ -341,7 +353,7 @@ class _Handler(BaseHTTPRequestHandler):
         if script.kind == "error":
             error = _error_body(script.error_type, script.message)
             return self._send_json(script.status, error, script.headers)
-        if script.kind == "stream_error" and not streaming:
+        if script.kind in ("stream_error", "cut") and not streaming:
             msg = "FakeAnthropic: add_stream_error() scripted, request not streaming"
             return self._fail(500, "api_error", msg)
         if streaming:
@@ -354,7 +366,7 @@ class _Handler(BaseHTTPRequestHandler):
         start_usage = usage | {"output_tokens": min(1, usage["output_tokens"])}
         message.update(content=[], stop_reason=None, usage=start_usage)
         deltas = split_deltas(script.text) if script.deltas is None else script.deltas
-        if script.kind == "stream_error":
+        if script.kind in ("stream_error", "cut"):
             deltas = deltas[: script.after_chunks]
         chunked = {"Transfer-Encoding": "chunked", "Cache-Control": "no-cache"}
         self._start(200, "text/event-stream; charset=utf-8", chunked)
@@ -371,6 +383,8 @@ class _Handler(BaseHTTPRequestHandler):
                 time.sleep(fake.delta_delay)
         if script.kind == "stream_error":
             self._event("error", **_error_body(script.error_type, script.message))
+        elif script.kind == "cut":
+            pass  # the message simply stops: no content_block_stop, message_delta or message_stop
         else:
             self._event("content_block_stop", index=0)
             delta = {"stop_reason": script.stop_reason, "stop_sequence": None}

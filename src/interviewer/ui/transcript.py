@@ -7,6 +7,7 @@ import streamlit as st
 from ..domain import Speaker, TurnKind
 from ..errors import InterviewerError, StaleSessionError
 from ..interview import Interview
+from ..llm import status_sink
 from ..turns import TurnStream
 from .messages import explain
 from .rating import rate_answer
@@ -40,10 +41,19 @@ def stream_turn(turn: TurnStream, rerun: bool = True, unsaved: str | None = None
     try:
         with st.chat_message("assistant"):
             status, body = st.empty(), st.empty()
-            for snapshot in buffer.snapshots():
-                if buffer.restart_reason:
-                    status.caption(f"The reply {buffer.restart_reason}: asking again.")
-                body.text(snapshot)
+
+            # A backend waiting to retry says so here ("Claude is overloaded; retrying, 2 of 3").
+            def show_status(message: str) -> None:
+                status.caption(f"{message}…")
+
+            token = status_sink.set(show_status)
+            try:
+                for snapshot in buffer.snapshots():
+                    if buffer.restart_reason:
+                        status.caption(f"The reply {buffer.restart_reason}: asking again.")
+                    body.text(snapshot)
+            finally:
+                status_sink.reset(token)
         if turn.notice:
             say(notice=turn.notice)
     except StaleSessionError:

@@ -49,24 +49,27 @@ except InterviewerError as exc:
 
 with st.sidebar:
     choice = settings_sidebar(base)
-    sessions = store.list_sessions(limit=30)
+    try:
+        sessions = store.list_sessions(limit=30)
+    except InterviewerError as exc:
+        st.error(plain(explain(exc)))
+        sessions = []
     history_sidebar(sessions)
 
-interview = current_interview(choice.settings, store)
-if interview is None:
-    config = setup_form(weakest_qualities(store))
-    show_messages()
-    if config is not None:
-        try:
+try:
+    interview = current_interview(choice.settings, store)
+    if interview is None:
+        config = setup_form(weakest_qualities(store))
+        show_messages()
+        if config is not None:
             interview = coach.open_interview(choice.backend, choice.settings, choice.templates, config, store)
-        except InterviewerError as exc:
-            st.error(plain(explain(exc)))
-        else:
             open_on_screen(interview)
             stream_turn(interview.start())
-    history_view(sessions, store)
-    progress_view(store)
-elif interview.finished:
-    report_page(interview, store)
-else:
-    interview_page(interview)
+        history_view(sessions, store)
+        progress_view(store)
+    elif interview.finished:
+        report_page(interview, store)
+    else:
+        interview_page(interview)
+except InterviewerError as exc:  # a database or set-up failure the pages did not word themselves
+    st.error(plain(explain(exc)))

@@ -311,3 +311,25 @@ def test_a_second_click_on_start_before_the_url_has_the_session_carries_on_the_s
     assert not at.form_submit_button, "the set-up form is not shown again"
     assert at.query_params.get("session") == session
     assert "Question 1 of 3" in transcript(at)[0]
+
+
+def test_the_app_starts_and_explains_when_the_database_cannot_be_opened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = tmp_path / "not-a-db.db"
+    bad.write_bytes(b"garbage" * 500)
+    monkeypatch.setenv("INTERVIEWER_DB", str(bad))
+    at = new_app()
+    assert not at.exception, at.exception
+    errors = " ".join(shown(e.value) for e in at.error)
+    assert "cannot start" in errors and "damaged or is not a database" in errors and str(bad) in errors
+
+
+def test_markup_in_answers_and_the_session_id_is_shown_as_text_never_fetched(tmp_path: Path) -> None:
+    at = start(new_app())
+    attack = "![pixel](http://tracker.example/p.png) # Heading $x^2$ <img src=x onerror=alert(1)>"
+    at = answer(at, attack)
+    assert attack in transcript(at), "shown exactly as typed, as plain text"
+    echoed = new_app(session="[click me](http://evil.example)")
+    errors = [e.value for e in echoed.error]
+    assert errors and all("](http" not in e for e in errors), "the echoed id cannot become a link"

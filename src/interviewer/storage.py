@@ -1,17 +1,29 @@
-"""Sessions, turns, grades and reports, persisted after every turn (SQLite by default)."""
+"""Sessions, turns, grades and reports, persisted after every turn (SQLite by default, or any SQLAlchemy URL).
+
+Every write is one transaction that checks, inside it, that no other writer moved the session on.
+The schema is migrated with Alembic when a store opens (``migrations/``), so a database made by an
+earlier version keeps working. Every database failure becomes a ``StorageError`` that says what
+happened in plain words, never with a password in it.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+from alembic import command
+from alembic.config import Config
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import (
     JSON,
     Column,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -19,12 +31,14 @@ from sqlalchemy import (
     Text,
     create_engine,
     delete,
+    event,
     insert,
+    inspect,
     select,
     update,
 )
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from .calibration import rating_pairs
 from .domain import AnswerGrade, InterviewConfig, QualityId, Report, Role, Turn
@@ -71,6 +85,37 @@ reports = Table(
     Column("report", JSON, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
 )
+Index("ix_sessions_created_at", sessions.c.created_at)
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+SQLITE_BUSY_SECONDS = 15
+"""How long a SQLite write waits for another process's write to finish."""
+
+
+def redacted(url: str) -> str:
+    """A database URL fit to show: its password hidden."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "(the configured database)"
+
+
+def _plain(exc: BaseException) -> tuple[str, bool]:
+    """What a database failure means, in plain words, and whether trying again may help."""
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    if "database or disk is full" in text or "no space left" in text or "disk full" in text:
+        return "the disk holding the database is full", True
+    if "readonly" in text or "read-only" in text or "permission denied" in text:
+        return "the database cannot be written (a read-only file or folder)", False
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return "the database file is damaged or is not a database", False
+    if "unable to open" in text:
+        return "the database file cannot be opened (check the path and its folder)", False
+    if "locked" in text or "busy" in text:
+        return "the database is busy with another writer", True
+    if "could not connect" in text or "connection" in text or "server closed" in text or "timeout" in text:
+        return "the database server could not be reached", True
+    return f"the database failed ({exc.__class__.__name__})", True
 
 
 def _report(data: object) -> Report | None:
@@ -89,6 +134,44 @@ def _old_scores(data: object) -> dict[QualityId, float | None]:
             score = row.get("score")
             scores[QualityId(row["quality"])] = float(score) if isinstance(score, int | float) else None
     return scores
+
+
+def _engine(url: str) -> Engine:
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS})
+
+    # SQLite's default transaction takes the write lock only at the first write, so two processes
+    # could both read the turn count and then both insert. BEGIN IMMEDIATE takes it at the start.
+    @event.listens_for(engine, "connect")
+    def _no_driver_transactions(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin_immediate(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def migrate(engine: Engine) -> None:
+    """Bring a database to the current schema; one made before migrations existed is adopted as 0001."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        tables = set(inspect(conn).get_table_names())
+        if "sessions" in tables and "alembic_version" not in tables:
+            command.stamp(config, "0001")
+        command.upgrade(config, "head")
+
+
+def schema_version(engine: Engine) -> str | None:
+    """The revision a database is at (None before any migration)."""
+    with engine.connect() as conn:
+        if "alembic_version" not in inspect(conn).get_table_names():
+            return None
+        return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
 
 def database_url(db: str) -> str:
@@ -130,16 +213,46 @@ class Store:
 
     Args:
         db: a database URL or a SQLite file path (``INTERVIEWER_DB``).
+
+    Raises:
+        StorageError: the database cannot be opened or migrated.
     """
 
     def __init__(self, db: str) -> None:
         self.url = database_url(db)
-        try:
-            self.engine: Engine = create_engine(self.url)
-            metadata.create_all(self.engine)
-        except SQLAlchemyError as exc:
-            raise StorageError(f"cannot open the session database {db!r}: {exc.__class__.__name__}") from exc
+        self.where = redacted(self.url)
+        """The database, as it may be shown (no password)."""
         self._lock = threading.Lock()
+        with self._guard("open"):
+            self.engine: Engine = _engine(self.url)
+            migrate(self.engine)
+
+    @contextlib.contextmanager
+    def _guard(self, action: str) -> Iterator[None]:
+        """Turn any database failure inside into a ``StorageError`` saying what happened."""
+        try:
+            yield
+        except StaleSessionError:
+            raise
+        except ImportError as exc:
+            raise StorageError(
+                f"could not {action} the session database {self.where}: its database driver is not installed "
+                f"({exc.name or exc})",
+                retryable=False,
+                what="database",
+            ) from None
+        except (SQLAlchemyError, OSError) as exc:
+            meaning, retryable = _plain(exc)
+            raise StorageError(
+                f"could not {action} the session database {self.where}: {meaning}", retryable=retryable, what="database"
+            ) from None
+        except ValidationError as exc:
+            raise StorageError(
+                f"could not {action} the session database {self.where}: a stored row is not valid ({exc.error_count()} "
+                "problems)",
+                retryable=False,
+                what="database",
+            ) from None
 
     def close(self) -> None:
         """Release the database connections."""
@@ -174,36 +287,51 @@ class Store:
             "state": state,
             "updated_at": now,
         }
-        with self._lock, self.engine.begin() as conn:
-            exists = conn.execute(select(sessions.c.id).where(sessions.c.id == session_id)).first()
-            stored = conn.execute(select(turns.c.position).where(turns.c.session_id == session_id)).scalars().all()
-            if stored_turns is not None and len(stored) != stored_turns:
-                raise StaleSessionError()
-            if exists:
-                conn.execute(update(sessions).where(sessions.c.id == session_id).values(**values))
-            else:
-                conn.execute(insert(sessions).values(id=session_id, created_at=now, **values))
-            start = len(stored)
-            rows = [
-                {
-                    "session_id": session_id,
-                    "position": i,
-                    "speaker": t.speaker.value,
-                    "kind": t.kind.value,
-                    "question_id": t.question_id,
-                    "text": t.text,
-                    "notes": t.notes,
-                    "at": t.at,
-                }
-                for i, t in enumerate(transcript)
-                if i >= start
-            ]
-            if rows:
+        with self._guard("save to"), self._lock, self.engine.begin() as conn:
+            self._write_session(conn, session_id, values, now, transcript, stored_turns)
+
+    def _write_session(
+        self,
+        conn: Any,
+        session_id: str,
+        values: dict[str, Any],
+        now: datetime,
+        transcript: list[Turn],
+        stored_turns: int | None,
+    ) -> None:
+        # Inside the write transaction: the count read here is the one the insert relies on.
+        exists = conn.execute(select(sessions.c.id).where(sessions.c.id == session_id)).first()
+        stored = conn.execute(select(turns.c.position).where(turns.c.session_id == session_id)).scalars().all()
+        if stored_turns is not None and len(stored) != stored_turns:
+            raise StaleSessionError()
+        if exists:
+            conn.execute(update(sessions).where(sessions.c.id == session_id).values(**values))
+        else:
+            conn.execute(insert(sessions).values(id=session_id, created_at=now, **values))
+        start = len(stored)
+        rows = [
+            {
+                "session_id": session_id,
+                "position": i,
+                "speaker": t.speaker.value,
+                "kind": t.kind.value,
+                "question_id": t.question_id,
+                "text": t.text,
+                "notes": t.notes,
+                "at": t.at,
+            }
+            for i, t in enumerate(transcript)
+            if i >= start
+        ]
+        if rows:
+            try:
                 conn.execute(insert(turns), rows)
+            except IntegrityError:
+                raise StaleSessionError() from None  # another process stored the same turn first
 
     def save_grade(self, session_id: str, grade: AnswerGrade) -> None:
         """Store (or replace) one question's grade."""
-        with self._lock, self.engine.begin() as conn:
+        with self._guard("save a grade to"), self._lock, self.engine.begin() as conn:
             conn.execute(
                 delete(grades).where(grades.c.session_id == session_id, grades.c.question_id == grade.question_id)
             )
@@ -215,7 +343,7 @@ class Store:
 
     def save_report(self, report: Report) -> None:
         """Store the final report and mark the session finished."""
-        with self._lock, self.engine.begin() as conn:
+        with self._guard("save the report to"), self._lock, self.engine.begin() as conn:
             conn.execute(delete(reports).where(reports.c.session_id == report.session_id))
             conn.execute(
                 insert(reports).values(
@@ -228,7 +356,7 @@ class Store:
 
     def load_session(self, session_id: str) -> SessionRecord | None:
         """A stored session with its turns, or None."""
-        with self.engine.begin() as conn:
+        with self._guard("read"), self.engine.begin() as conn:
             row = conn.execute(select(sessions).where(sessions.c.id == session_id)).mappings().first()
             if row is None:
                 return None
@@ -260,19 +388,19 @@ class Store:
 
     def load_grades(self, session_id: str) -> dict[str, AnswerGrade]:
         """The stored grades of a session, by question id."""
-        with self.engine.begin() as conn:
+        with self._guard("read"), self.engine.begin() as conn:
             rows = conn.execute(select(grades).where(grades.c.session_id == session_id)).mappings()
             return {r["question_id"]: AnswerGrade.model_validate(r["grade"]) for r in rows}
 
     def load_report(self, session_id: str) -> Report | None:
         """A finished session's report, or None (also for a report stored by an older version, which is rebuilt)."""
-        with self.engine.begin() as conn:
+        with self._guard("read"), self.engine.begin() as conn:
             row = conn.execute(select(reports.c.report).where(reports.c.session_id == session_id)).first()
         return _report(row[0]) if row else None
 
     def list_sessions(self, limit: int = 100) -> list[SessionSummary]:
         """Past sessions, newest first, with their per-quality scores where a report exists."""
-        with self.engine.begin() as conn:
+        with self._guard("read"), self.engine.begin() as conn:
             rows = conn.execute(
                 select(
                     sessions.c.id,
@@ -314,7 +442,7 @@ class Store:
 
     def asked_question_ids(self, limit_sessions: int = 20) -> set[str]:
         """Questions asked in recent sessions, so a new interview can avoid repeats."""
-        with self.engine.begin() as conn:
+        with self._guard("read"), self.engine.begin() as conn:
             recent = select(sessions.c.id).order_by(sessions.c.created_at.desc()).limit(limit_sessions).subquery()
             rows = conn.execute(
                 select(turns.c.question_id).where(turns.c.session_id.in_(select(recent.c.id))).distinct()

@@ -206,15 +206,16 @@ def test_two_processes_saving_one_session_never_race_into_an_integrity_error(tmp
         interview.start().read()
         interview.close()
         results = context.Queue()
-        start = time.time() + 2.0
+        ready = context.Barrier(2)
         workers = [
-            context.Process(target=_answer_in_process, args=(db, interview.session_id, start, results))
+            context.Process(target=_answer_in_process, args=(db, interview.session_id, ready, results))
             for _ in range(2)
         ]
         for worker in workers:
             worker.start()
         for worker in workers:
             worker.join(60)
+        assert [w.exitcode for w in workers] == [0, 0], [w.exitcode for w in workers]
         outcomes = sorted(results.get(timeout=10) for _ in workers)
         assert outcomes == ["saved", "stale"], outcomes
         stored = store.load_session(interview.session_id)

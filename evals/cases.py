@@ -80,6 +80,10 @@ def parse_line(line: str, where: str) -> Case:
         data = json.loads(line)
     except json.JSONDecodeError as exc:
         raise ContentError(f"{where}: not valid JSON: {exc.msg} (column {exc.colno})") from exc
+    except RecursionError:
+        raise ContentError(f"{where}: not a valid case: nested too deeply to read") from None
+    except ValueError as exc:  # for example an integer of thousands of digits
+        raise ContentError(f"{where}: not valid JSON: {exc}") from None
     if not isinstance(data, dict):
         raise ContentError(f"{where}: a case must be a JSON object, got {type(data).__name__}")
     data.pop("source", None)
@@ -103,7 +107,8 @@ def load_cases(paths: Iterable[Path | str]) -> list[Case]:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise ContentError(f"{path}: cannot read the case file: {exc}") from exc
-        for number, line in enumerate(text.splitlines(), start=1):
+        # JSON Lines ends lines with \n only: str.splitlines() would also split inside a string at U+2028.
+        for number, line in enumerate(text.split("\n"), start=1):
             if not line.strip():
                 continue
             case = parse_line(line, f"{path}:{number}")

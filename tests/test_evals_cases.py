@@ -157,3 +157,42 @@ def test_probes_keep_the_answer_and_apply_where_they_should() -> None:
 
 def load_cases_from_rows(rows: list[dict[str, object]]) -> list[Case]:
     return [parse_line(json.dumps(r), f"rows:{n}") for n, r in enumerate(rows, start=1)]
+
+
+@pytest.mark.parametrize(
+    "line,problem",
+    [
+        ('{"id": "x-1", "answer": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deeply"),
+        (
+            '{"id": "x-1", "quality": "calibrated_skepticism", "question": "q", "answer": "a", "expected": '
+            + "9" * 5000
+            + ', "tags": []}',
+            "not valid JSON",
+        ),
+    ],
+)
+def test_a_hostile_case_line_is_a_file_and_line_error_with_exit_two(
+    tmp_path: Path, line: str, problem: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from evals.cli import main
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(line + "\n", encoding="utf-8")
+    assert main(["run", "--cases", str(bad), "--grader", "heuristic", "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:1" in err and problem in err and "Traceback" not in err
+
+
+def test_a_line_separator_inside_a_json_string_is_fine(tmp_path: Path) -> None:
+    case = {
+        "id": "ls-1",
+        "quality": "calibrated_skepticism",
+        "question": "q",
+        "answer": "First line\u2028second line, with a paragraph separator\u2029 too.",
+        "expected": 2,
+        "tags": [],
+    }
+    path = tmp_path / "ls.jsonl"
+    path.write_text(json.dumps(case, ensure_ascii=False) + "\n", encoding="utf-8")
+    (loaded,) = load_cases([path])
+    assert "\u2028" in loaded.answer

@@ -67,7 +67,7 @@ def load_review(path: Path, role_config: InterviewConfig) -> tuple[list[Question
     questions: list[Question] = []
     answers: list[list[str]] = []
     follow_ups: list[list[str]] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(text.split("\n"), start=1):  # not splitlines(): U+2028 may sit inside a string
         if not raw.strip():
             continue
         where = f"{path}:{number}"
@@ -75,7 +75,11 @@ def load_review(path: Path, role_config: InterviewConfig) -> tuple[list[Question
             line = ReviewLine.model_validate(json.loads(raw))
         except json.JSONDecodeError as exc:
             raise ContentError(f"{where}: not valid JSON: {exc.msg} (column {exc.colno})") from exc
-        except ValidationError as exc:
+        except RecursionError:
+            raise ContentError(f"{where}: not a valid review line: nested too deeply to read") from None
+        except ValueError as exc:
+            if not isinstance(exc, ValidationError):
+                raise ContentError(f"{where}: not valid JSON: {exc}") from None
             problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(line)'}: {e['msg']}" for e in exc.errors())
             raise ContentError(f"{where}: not a valid review line: {problems}") from exc
         if line.question_id is not None and line.question_id in {q.id for q in questions}:

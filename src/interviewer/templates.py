@@ -20,10 +20,17 @@ from typing import Any
 import jinja2
 from jinja2 import meta, nodes
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .config import project_root
 from .errors import TemplateError, TemplateProblem
+from .template_limits import (
+    ContainedLoader,
+    LimitedEnvironment,
+    TemplateLimitError,
+    bounded,
+    check_contained,
+    include_cycles,
+)
 
 TEMPLATE_FILES = (
     "interviewer_system.j2",
@@ -89,12 +96,12 @@ class TemplateSet:
             raise TemplateError([TemplateProblem(str(directory), None, "template set directory not found")])
         self.manifest = _read_manifest(self.directory)
         loaders: list[jinja2.BaseLoader] = [
-            jinja2.PrefixLoader({DEFAULT_SET: jinja2.FileSystemLoader(self.default_dir)}),
-            jinja2.FileSystemLoader(self.directory),
+            jinja2.PrefixLoader({DEFAULT_SET: ContainedLoader(self.default_dir)}),
+            ContainedLoader(self.directory),
         ]
         if self.directory != self.default_dir:
-            loaders.append(jinja2.FileSystemLoader(self.default_dir))
-        self.env = ImmutableSandboxedEnvironment(
+            loaders.append(ContainedLoader(self.default_dir))
+        self.env = LimitedEnvironment(
             loader=jinja2.ChoiceLoader(loaders),
             undefined=jinja2.StrictUndefined,
             autoescape=False,
@@ -131,25 +138,41 @@ class TemplateSet:
         digest = hashlib.sha256()
         digest.update(f"{self.manifest.name}\0{self.manifest.version}\0".encode())
         for name in self._used_files():
-            digest.update(name.encode() + b"\0" + self.source_path(name).read_bytes() + b"\0")
+            path = self.source_path(name)
+            if self._contained(path):
+                digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
         return digest.hexdigest()
 
-    def _used_files(self) -> list[str]:
-        names = set(TEMPLATE_FILES)
+    def _contained(self, path: Path) -> bool:
+        folder = self.default_dir if path.parent.resolve() == self.default_dir else self.directory
+        try:
+            check_contained(path, folder)
+        except TemplateLimitError:
+            return False
+        return path.is_file()
+
+    def _references(self) -> dict[str, set[str]]:
+        """Which templates each template of the set includes, extends or imports."""
+        references: dict[str, set[str]] = {}
         pending = list(TEMPLATE_FILES)
         while pending:
-            path = self.source_path(pending.pop())
-            if not path.is_file():
+            name = pending.pop()
+            if name in references:
+                continue
+            references[name] = set()
+            path = self.source_path(name)
+            if not self._contained(path):
                 continue
             try:
                 refs = meta.find_referenced_templates(self.env.parse(path.read_text(encoding="utf-8")))
             except jinja2.TemplateSyntaxError:
                 continue
-            for ref in refs:
-                if ref and ref not in names:
-                    names.add(ref)
-                    pending.append(ref)
-        return sorted(names)
+            references[name] = {ref for ref in refs if ref}
+            pending.extend(references[name])
+        return references
+
+    def _used_files(self) -> list[str]:
+        return sorted(self._references())
 
     def render(self, name: str, context: Mapping[str, Any]) -> str:
         """Render one template with the given variables.
@@ -160,7 +183,7 @@ class TemplateSet:
         """
         try:
             template = self.env.get_template(name)
-            return template.render(**context).strip()
+            return bounded(lambda: template.render(**context).strip())
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError([_syntax_problem(self, exc)]) from exc
         except (jinja2.UndefinedError, SecurityError, jinja2.TemplateError) as exc:
@@ -169,6 +192,16 @@ class TemplateSet:
     def validate(self, sample_contexts: Mapping[str, Mapping[str, Any]]) -> list[TemplateProblem]:
         """Every problem in the set: syntax, unknown files, unknown variables, failing renders."""
         problems: list[TemplateProblem] = []
+        for path in sorted(self.directory.iterdir()):
+            if path.is_symlink() or not path.resolve().is_relative_to(self.directory):
+                problems.append(
+                    TemplateProblem(str(path), None, "a symbolic link: a template set may use only its own files")
+                )
+        for name, ref in include_cycles(self._references()):
+            path = self.source_path(name)
+            problems.append(TemplateProblem(str(path), _line_of(path, ref), f"includes itself through {ref}"))
+        if problems:
+            return problems  # rendering a set that loops or reaches outside its folder is not attempted
         for path in sorted(self.directory.glob("*.j2")):
             if path.name not in TEMPLATE_FILES and not _is_partial(path.name):
                 problems.append(
@@ -214,8 +247,22 @@ def _runtime_problem(tset: TemplateSet, name: str, exc: Exception) -> TemplatePr
     for frame in traceback.extract_tb(exc.__traceback__):
         if frame.filename.endswith(".j2") and os.path.exists(frame.filename):
             file, line = frame.filename, frame.lineno
-    kind = "blocked by the sandbox" if isinstance(exc, SecurityError) else "undefined variable or attribute"
+    if isinstance(exc, TemplateLimitError):
+        kind = "over a limit"
+    elif isinstance(exc, SecurityError):
+        kind = "blocked by the sandbox"
+    else:
+        kind = "undefined variable or attribute"
     return TemplateProblem(file, line, f"{kind}: {exc}")
+
+
+def _line_of(path: Path, ref: str) -> int | None:
+    """The line of a template that names another (an include, extends or import)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    return next((n for n, line in enumerate(lines, start=1) if ref in line), None)
 
 
 def _unknown_variables(path: Path, ast: nodes.Template, known: set[str]) -> list[TemplateProblem]:

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from .config import Settings
-from .errors import InterviewerError
+from .errors import AnswerError, BackendError, InterviewerError, StaleSessionError
+from .export import shown_score
 from .prompt_context import sample_contexts
+from .rubric import qualities
 from .templates import TemplateSet, discover_sets
+from .turns import TurnStream
 
 
 def _templates_list(settings: Settings) -> int:
@@ -43,29 +48,73 @@ def _templates_validate(paths: list[str], settings: Settings) -> int:
     return 1 if failed else 0
 
 
+def _say(exc: InterviewerError) -> str:
+    """A library error worded for the terminal."""
+    if isinstance(exc, AnswerError) and "empty" in str(exc):
+        return "Your answer is empty: type an answer, /skip or /end."
+    if isinstance(exc, BackendError):
+        return f"The interviewer did not answer: {exc}. Your answers are saved. Press Enter to retry, or type /bank."
+    if isinstance(exc, StaleSessionError):
+        return "This interview was continued elsewhere; resume it again to carry on from the latest turn."
+    return f"{str(exc)[:1].upper()}{str(exc)[1:]}."
+
+
+def _speak(action: Callable[[], TurnStream]) -> None:
+    try:
+        turn = action()
+        for chunk in turn:
+            print(chunk, end="", flush=True)
+        print()
+        if turn.notice:
+            print(f"({turn.notice})")
+    except InterviewerError as exc:
+        print(f"\n{_say(exc)}")
+
+
 def _interview(args: argparse.Namespace, settings: Settings) -> int:
     from .backends import create_backend
     from .domain import InterviewConfig, Role
     from .interview import Interview
+    from .state import Step
+    from .storage import Store
 
-    interview = Interview(
-        create_backend(args.backend, settings=settings, templates=args.prompts),
-        InterviewConfig(role=Role(args.role), num_questions=args.questions),
+    store = Store(settings.db)
+    backend = create_backend(args.backend, settings=settings, templates=args.prompts)
+    if args.resume:
+        interview = Interview.resume(backend, store, args.resume)
+    else:
+        interview = Interview(backend, InterviewConfig(role=Role(args.role), num_questions=args.questions), store=store)
+    print(f"Saved to {store.where} as session {interview.session_id}.")
+    print(
+        f"Type /skip to skip a question, /end to finish; resume later with: interviewer interview --resume "
+        f"{interview.session_id}\n"
     )
-    for chunk in interview.start():
-        print(chunk, end="", flush=True)
-    while not interview.finished:
-        answer = input("\n\n> ")
-        try:
-            reply = interview.answer(answer)
-            for chunk in reply:
-                print(chunk, end="", flush=True)
-        except InterviewerError as exc:
-            print(f"\n{exc}")
-    report = interview.report()
-    print("\n")
+    for turn in interview.transcript.turns:
+        print(f"{'>' if turn.speaker.value == 'candidate' else ''} {turn.text}".strip() + "\n")
+    try:
+        if interview.step is Step.OPENING and not interview.transcript.turns:
+            _speak(interview.start)
+        while not interview.finished:
+            typed = input("\n> ")
+            if interview.needs_retry:
+                _speak(interview.go_on_without_model if typed.strip() == "/bank" else interview.retry)
+            elif typed.strip() == "/end":
+                interview.end()
+            elif typed.strip() == "/skip":
+                _speak(interview.skip)
+            else:
+                _speak(partial(interview.answer, typed))
+    except (EOFError, KeyboardInterrupt):
+        print(f"\nStopped. Your answers are saved; resume with: interviewer interview --resume {interview.session_id}")
+        interview.close()
+        return 0
+    report = interview.report(timeout=120)
+    print()
+    names = {q: quality.name for q, quality in qualities().items()}
     for summary in report.qualities:
-        print(f"{summary.quality.value:28} {summary.score if summary.score is not None else 'n/a'}")
+        print(f"{names[summary.quality]:28} {shown_score(summary.score)}")
+    if not report.final:
+        print(f"\n{len(report.not_graded)} answer(s) not graded yet; resume the session later to fill the report in.")
     print(f"\nRole fit: {report.role_fit.reason}")
     interview.close()
     return 0
@@ -111,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--role", choices=["builder", "integrator", "orchestrator"], default="integrator")
     run.add_argument("--questions", type=int, default=3)
     run.add_argument("--prompts", default=None)
+    run.add_argument("--resume", metavar="ID", default=None, help="carry on a stored session")
     check = sub.add_parser("review", help="grade answers drafted elsewhere and write the report")
     check.add_argument("file", help="JSON Lines: {question_id, answer} or {question, qualities, answer}")
     check.add_argument("--backend", choices=["offline", "anthropic"], default=None)
@@ -120,6 +170,10 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--markdown", metavar="OUT", help="write the report as Markdown")
     sub.add_parser("schema", help="print the JSON Schema of the report download")
     args = parser.parse_args(argv)
+    # A lone surrogate typed or pasted in the terminal must never crash printing it back.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     try:
         settings = Settings.from_env()
         if args.command == "templates":

@@ -9,6 +9,7 @@ the report can be built at any time after the end from the grades there are.
 
 from __future__ import annotations
 
+import re
 import threading
 import uuid
 from typing import Any
@@ -45,6 +46,10 @@ FEEDBACK_WAIT_SECONDS = 60.0
 """How long a coach-mode turn waits for the answer's grade before saying feedback comes later."""
 
 
+_UNSTORABLE = re.compile("[\ud800-\udfff\x00]")
+"""Lone surrogates cannot be encoded as UTF-8, and NUL ends a string in some databases."""
+
+
 def clean_answer(text: str) -> tuple[str, str]:
     """An answer as it is kept, and a notice for the candidate if it had to be changed.
 
@@ -53,7 +58,7 @@ def clean_answer(text: str) -> tuple[str, str]:
     Raises:
         AnswerError: the answer is empty.
     """
-    cleaned = text.encode("utf-8", "replace").decode("utf-8").replace("\x00", "\ufffd").strip()
+    cleaned = _UNSTORABLE.sub("\ufffd", text).strip()
     if not cleaned:
         raise AnswerError("the answer is empty")
     notices = []

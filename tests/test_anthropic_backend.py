@@ -17,7 +17,7 @@ from interviewer.domain import InterviewConfig, LLMGradeOutput, Mode, QualityId,
 from interviewer.errors import BackendError, GradingError, MissingKeyError
 from interviewer.grading import GradingItem
 from interviewer.interview import Interview
-from interviewer.llm import LLMRequest, Message, SystemBlock, complete_structured
+from interviewer.llm import LLMRequest, Message, complete_structured
 from interviewer.questions import plan_questions
 from interviewer.storage import Store
 from tests.fakes.anthropic_server import FakeAnthropic
@@ -178,24 +178,32 @@ def test_two_schema_violations_fail_clearly(fake: FakeAnthropic, live_settings: 
     assert len(fake.message_requests) == 2
 
 
-def test_request_is_trimmed_to_the_budget(fake: FakeAnthropic, live_settings: Settings) -> None:
-    llm = AnthropicLLM(live_settings, budget=400)
-    fake.add_text("ok")
-    messages = []
-    for i in range(12):
-        messages.append(Message(role="user", content=f"Answer {i}: " + "word " * 60))
-        messages.append(Message(role="assistant", content=f"Question {i + 1}?"))
-    messages.append(Message(role="user", content="The latest answer."))
-    request = LLMRequest(
-        purpose="interviewer",
-        model="claude-sonnet-4-6",
-        system=[SystemBlock(text="Be brief.")],
-        messages=messages,
-    )
-    llm.stream(request).read()
+def test_request_is_trimmed_to_the_budget_once_so_the_replay_key_is_what_is_sent(
+    fake: FakeAnthropic, live_settings: Settings
+) -> None:
+    from dataclasses import replace
+
+    from interviewer.domain import Speaker, Transcript, Turn, TurnKind
+    from interviewer.replay import request_key
+    from interviewer.state import Step
+    from interviewer.turns import TurnContext
+
+    backend = create_backend("anthropic", settings=replace(live_settings, budget=4000))
+    fake.add_text("<notes>n</notes><move>next</move>ok")
+    turns = []
+    for i in range(40):
+        turns.append(Turn(speaker=Speaker.INTERVIEWER, kind=TurnKind.QUESTION, text=f"Question {i + 1}?"))
+        turns.append(Turn(speaker=Speaker.CANDIDATE, kind=TurnKind.ANSWER, text=f"Answer {i}: " + "word " * 60))
+    turns.append(Turn(speaker=Speaker.CANDIDATE, kind=TurnKind.ANSWER, text="The latest answer."))
+    question = plan_questions(InterviewConfig(num_questions=3, seed=1))[0]
+    ctx = TurnContext(InterviewConfig(), Step.REPLYING, question, 1, 3, 1, None, Transcript(turns=turns))
+    request = backend.interviewer.request(ctx)  # type: ignore[attr-defined]
+    backend.llm.stream(request).read()  # type: ignore[union-attr]
     sent = fake.message_requests[0].body["messages"]
-    assert len(sent) < len(messages)
-    assert sent[-1]["content"] == "The latest answer."
+    assert [m.model_dump() for m in request.messages] == sent, "nothing is trimmed again on the way out"
+    assert request_key(request) == request_key(request.model_copy()), "the key is that of the request sent"
+    assert len(sent) < len(turns) / 2
+    assert sent[-1]["content"].endswith("The latest answer.")
     assert sent[0]["role"] == "user" and "trimmed to fit the token budget" in sent[0]["content"]
     roles = [m["role"] for m in sent]
     assert all(a != b for a, b in itertools.pairwise(roles)), "roles must alternate"

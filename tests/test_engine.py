@@ -7,10 +7,10 @@ from collections.abc import Iterator
 import pytest
 
 from interviewer import Interview, InterviewConfig, create_backend
+from interviewer.answers import MAX_ANSWER_CHARS
 from interviewer.domain import Mode, Speaker, TurnKind, Usage
 from interviewer.errors import AnswerError, BackendError, InterviewStateError, StaleSessionError
 from interviewer.fake_llm import FakeLLM, default_reply
-from interviewer.interview import MAX_ANSWER_CHARS
 from interviewer.llm import Completion, LLMRequest, TextStream
 from interviewer.questions import plan_questions
 from interviewer.storage import Store

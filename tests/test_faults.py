@@ -35,7 +35,9 @@ def settings(fake: FakeAnthropic) -> Settings:
 def interview_on(fake: FakeAnthropic, settings: Settings, store: Store | None = None, **config: object) -> Interview:
     options: dict[str, object] = {"num_questions": 3, "max_follow_ups": 0, "seed": 3} | config
     cfg = InterviewConfig(**options)  # type: ignore[arg-type]
-    return Interview(create_backend("anthropic", settings=settings), cfg, store=store, questions=plan_questions(cfg))
+    backend = create_backend("anthropic", settings=settings)
+    backend.llm.sleep = lambda _seconds: None  # type: ignore[union-attr]  # retries without real waits
+    return Interview(backend, cfg, store=store, questions=plan_questions(cfg))
 
 
 def overloaded(fake: FakeAnthropic, times: int) -> None:

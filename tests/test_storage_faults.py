@@ -16,8 +16,9 @@ import pytest
 from sqlalchemy import event
 
 from interviewer import Interview, InterviewConfig, create_backend
+from interviewer.database import schema_version
 from interviewer.errors import StaleSessionError, StorageError
-from interviewer.storage import Store, schema_version
+from interviewer.storage import Store
 
 ANSWER = "We'd sample 200 outputs a week and hand-check every refund over $500 before it goes out."
 

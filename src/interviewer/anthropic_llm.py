@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import anthropic
 import httpx2
 
-from .budget import fit_to_budget, price
+from .budget import price
 from .config import Settings
 from .domain import Usage
 from .errors import BackendError, MissingKeyError
@@ -38,7 +38,6 @@ class AnthropicLLM:
     Args:
         settings: key, base URL and model; read from the environment when not given.
         client: an ``anthropic.Anthropic`` client to use instead of building one (for tests).
-        budget: input-token budget every request is trimmed to (the settings' budget when None).
     """
 
     name = "anthropic"
@@ -47,10 +46,8 @@ class AnthropicLLM:
         self,
         settings: Settings | None = None,
         client: anthropic.Anthropic | None = None,
-        budget: int | None = None,
     ) -> None:
         self.settings = settings or Settings.from_env()
-        self.budget = budget or self.settings.budget
         if client is None:
             if not self.settings.api_key:
                 raise MissingKeyError()
@@ -158,7 +155,6 @@ class AnthropicLLM:
         return float(min(BACKOFF * 2.0**attempt, 8.0)) * (0.75 + random.random() / 2)
 
     def _params(self, request: LLMRequest) -> dict[str, Any]:
-        request = fit_to_budget(request, self.budget)
         system: list[dict[str, Any]] = []
         for block in request.system:
             item: dict[str, Any] = {"type": "text", "text": block.text}
@@ -171,6 +167,9 @@ class AnthropicLLM:
             "system": system,
             "messages": [m.model_dump() for m in request.messages],
         }
+        if request.meta:
+            # What the request is about travels beside it, for fakes and gateways; never in the recorded key.
+            params["extra_headers"] = {f"x-interviewer-{k.replace('_', '-')}": v for k, v in request.meta.items()}
         return params
 
     def _usage(self, model: str, usage: Any) -> Usage:

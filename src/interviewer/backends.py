@@ -120,7 +120,7 @@ def create_backend(
     model = settings.model
     return Backend(
         name or llm.name,
-        LLMInterviewer(llm, tset, model),
+        LLMInterviewer(llm, tset, model, settings.budget),
         LLMGrader(llm, tset, model, settings.budget),
         LLMReporter(llm, tset, model, settings.budget),
         tset,

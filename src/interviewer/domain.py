@@ -1,4 +1,8 @@
-"""Domain models: roles, qualities, questions, interview config, transcript, grades and reports."""
+"""Domain models: roles, qualities, questions, interview config, transcript, grades and reports.
+
+Longer than most modules on purpose: it holds only data definitions, so that every other module
+shares one vocabulary and a reader finds every shape in one place.
+"""
 
 from __future__ import annotations
 

@@ -7,12 +7,12 @@ interface can be exercised without a network.
 from __future__ import annotations
 
 import json
-import re
 import threading
 from collections import deque
 from collections.abc import Callable
 
 from .budget import estimate_usage
+from .errors import ContentError
 from .llm import Completion, LLMRequest, TextStream, stream_words
 
 Responder = Callable[[LLMRequest], str]
@@ -54,39 +54,42 @@ class FakeLLM:
 
 
 def default_reply(request: LLMRequest) -> str:
-    """A well-formed reply for each purpose, quoting the candidate where grading needs it."""
-    last = request.messages[-1].content
-    if request.purpose == "grader":
-        answers = re.findall(r"<answer n=\"\d+\">\n(.*?)\n</answer>", last, re.S)
-        qualities = re.findall(r"Grade these qualities, one entry each, in this order: (.*)\.", last)
-        ids = [q.strip() for q in qualities[0].split(",")] if qualities else []
-        quote = (answers[0].split(".")[0] if answers else "").strip()
-        grades = [
-            {
-                "quality": q,
-                "score": 2 if quote else None,
-                "evidence": [quote] if quote else [],
-                "rationale": "Scripted fake grade.",
-                "improvement": "Name a concrete check.",
-            }
-            for q in ids
+    """A well-formed reply for each purpose, read from the request's metadata and output schema alone.
+
+    Grades are "not assessed" (the fake has no business quoting the candidate); the report rewrites the
+    first question; the interviewer moves on and asks the next question from the bank.
+    """
+    meta = request.meta
+    schema = (request.output_schema or {}).get("title")
+    if schema == "LLMGradeOutput":
+        grades: list[dict[str, object]] = [
+            {"quality": q, "score": None, "evidence": [], "rationale": "Scripted fake grade.", "improvement": "i"}
+            for q in meta.get("qualities", "").split(",")
+            if q
         ]
         return json.dumps({"grades": grades, "feedback": "Scripted fake feedback."})
-    if request.purpose == "report":
-        ids = re.findall(r"^\[([^\]]+)\] Question:", last, re.M)
+    if schema == "ReportNarrative":
+        first = meta.get("questions", "").split(",")[0]
         return json.dumps(
             {
                 "strengths": ["Scripted strength."],
                 "gaps": ["Scripted gap."],
-                "rewrite_question_id": ids[0] if ids else "",
+                "rewrite_question_id": first,
                 "stronger_answer": "Scripted stronger answer.",
             }
         )
-    system = "\n".join(b.text for b in request.system)
-    asked = re.findall(r"keeping its substance: (.*)", system)
-    if asked:
-        return f"<notes>fake notes</notes><move>next</move>Thanks. {asked[0]}"
-    if "This was the last question" in system:
+    if meta.get("step") == "opening":
+        return f"<notes>opening</notes><move>next</move>Hello. {_question_text(meta.get('question', ''))}"
+    upcoming = meta.get("next_question", "")
+    if not upcoming:
         return "<notes>fake notes</notes><move>next</move>Thank you, that is the end. Your report is being prepared."
-    opening = re.findall(r"^Question \d+ \([^)]*\): (.*)", system, re.M)
-    return f"<notes>opening</notes><move>next</move>Hello. {opening[0] if opening else 'First question.'}"
+    return f"<notes>fake notes</notes><move>next</move>Thanks. {_question_text(upcoming)}"
+
+
+def _question_text(question_id: str) -> str:
+    from .questions import by_id
+
+    try:
+        return by_id(question_id).text
+    except ContentError:
+        return "First question."

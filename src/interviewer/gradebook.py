@@ -13,9 +13,10 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .domain import AnswerGrade
+from .domain import AnswerGrade, QualityGrade, Question
 from .errors import InterviewerError
 from .grading import Grader, GradingItem, grade_exchange
+from .rubric import qualities as all_qualities
 
 
 class GradeStatus(StrEnum):
@@ -120,3 +121,27 @@ class GradeBook:
     def close(self) -> None:
         """Wait for running grading and stop the threads."""
         self._executor.shutdown(wait=True)
+
+
+def feedback_text(grade: AnswerGrade) -> str:
+    """Coach-mode feedback on one answer: each quality's grade and what the next level adds."""
+    rubric = all_qualities()
+    lines = ["Feedback on your answer"]
+    for g in grade.grades:
+        shown = "not assessed" if g.score is None else f"{g.score}/4"
+        lines.append(f"- {rubric[g.quality].name}: {shown}. {g.improvement}")
+    if grade.feedback:
+        lines.append(grade.feedback)
+    return "\n".join(lines)
+
+
+def skipped_grade(question: Question) -> AnswerGrade:
+    """The grade of a skipped question: every quality not assessed."""
+    return AnswerGrade(
+        question_id=question.id,
+        grades=[
+            QualityGrade(quality=q, score=None, rationale="Skipped.", improvement="Answer this question next time.")
+            for q in question.qualities
+        ],
+        grader="skipped",
+    )

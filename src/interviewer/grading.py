@@ -101,6 +101,12 @@ class LLMGrader:
                 system=[SystemBlock(text=system, cache=True)],
                 messages=[Message(role="user", content=user)],
                 max_tokens=GRADER_MAX_TOKENS,
+                meta={
+                    "purpose": "grader",
+                    "question": item.question_id,
+                    "qualities": ",".join(q.value for q in item.qualities),
+                    "points": str(len(item.strong_answer)),
+                },
             )
 
         return fit_texts(build, item.answers, self.budget)

@@ -5,22 +5,24 @@ and the new state are written together, and the copy in memory changes only once
 succeeded, so what is shown is always what was stored. The interviewer's turns run through the turn
 pipeline (``turns.py``); each finished question is graded in the background (``gradebook.py``), and
 the report can be built at any time after the end from the grades there are.
+
+It is longer than most modules because each action and the save that makes it true belong together;
+the pieces with a job of their own live apart (``turns``, ``moves``, ``gradebook``, ``answers``).
 """
 
 from __future__ import annotations
 
-import re
 import threading
 import uuid
 from typing import Any
 
 from . import questions as question_bank
+from .answers import clean_answer
 from .backends import Backend
 from .domain import (
     AnswerGrade,
     InterviewConfig,
     Mode,
-    QualityGrade,
     Question,
     Report,
     Speaker,
@@ -29,48 +31,18 @@ from .domain import (
     TurnKind,
 )
 from .errors import AnswerError, InterviewStateError
-from .gradebook import GradeBook, GradeStatus
+from .gradebook import GradeBook, GradeStatus, feedback_text, skipped_grade
 from .grading import GradingItem
 from .header import Move
 from .offline import OfflineInterviewer
 from .reporting import Exchange, build_report
-from .rubric import qualities as all_qualities
 from .state import InterviewState, Step
 from .storage import Store
 from .turns import TurnContext, TurnResult, TurnStream
 
-MAX_ANSWER_CHARS = 12_000
-"""Longer answers are trimmed to this, with a notice; about 2,000 words."""
 SKIPPED_TEXT = "(skipped)"
 FEEDBACK_WAIT_SECONDS = 60.0
 """How long a coach-mode turn waits for the answer's grade before saying feedback comes later."""
-
-
-_UNSTORABLE = re.compile("[\ud800-\udfff\x00]")
-"""Lone surrogates cannot be encoded as UTF-8, and NUL ends a string in some databases."""
-
-
-def clean_answer(text: str) -> tuple[str, str]:
-    """An answer as it is kept, and a notice for the candidate if it had to be changed.
-
-    Characters that cannot be stored (lone surrogates, NUL) become the replacement character.
-
-    Raises:
-        AnswerError: the answer is empty.
-    """
-    cleaned = _UNSTORABLE.sub("\ufffd", text).strip()
-    if not cleaned:
-        raise AnswerError("the answer is empty")
-    notices = []
-    if cleaned != text.strip():
-        notices.append("Some characters in your answer could not be stored and were replaced with \ufffd.")
-    if len(cleaned) > MAX_ANSWER_CHARS:
-        notices.append(
-            f"Your answer was {len(cleaned):,} characters; only the first {MAX_ANSWER_CHARS:,} were kept "
-            "and sent. Interview answers work best under about 400 words."
-        )
-        cleaned = cleaned[:MAX_ANSWER_CHARS]
-    return cleaned, " ".join(notices)
 
 
 class Interview:
@@ -396,7 +368,7 @@ class Interview:
         question = next(q for q in self.questions if q.id == question_id)
         answers = self.transcript.answers_to(question_id)
         if not answers:
-            self.gradebook.load(_skipped_grade(question))
+            self.gradebook.load(skipped_grade(question))
             return
         self.gradebook.submit(GradingItem.from_question(question, answers))
 
@@ -448,26 +420,3 @@ class Interview:
             if interview.gradebook.entry(qid) is None:
                 interview._submit_grade(qid)
         return interview
-
-
-def feedback_text(grade: AnswerGrade) -> str:
-    """Coach-mode feedback on one answer: each quality's grade and what the next level adds."""
-    rubric = all_qualities()
-    lines = ["Feedback on your answer"]
-    for g in grade.grades:
-        shown = "not assessed" if g.score is None else f"{g.score}/4"
-        lines.append(f"- {rubric[g.quality].name}: {shown}. {g.improvement}")
-    if grade.feedback:
-        lines.append(grade.feedback)
-    return "\n".join(lines)
-
-
-def _skipped_grade(question: Question) -> AnswerGrade:
-    return AnswerGrade(
-        question_id=question.id,
-        grades=[
-            QualityGrade(quality=q, score=None, rationale="Skipped.", improvement="Answer this question next time.")
-            for q in question.qualities
-        ],
-        grader="skipped",
-    )

@@ -51,6 +51,8 @@ class LLMRequest(BaseModel):
     max_tokens: int = 1024
     output_schema: dict[str, Any] | None = None
     """JSON schema the reply must follow (structured output), or None for free text."""
+    meta: dict[str, str] = Field(default_factory=dict)
+    """What the request is about (question id, step, qualities asked for), for fakes and logs: not in the key."""
 
     def canonical(self, sample: int = 0) -> str:
         """Canonical JSON of what determines the reply: the key recordings are stored under."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from . import prompt_context
+from .budget import fit_to_budget
+from .config import DEFAULT_BUDGET
 from .domain import Speaker, Transcript
 from .llm import LLM, Completion, LLMRequest, Message, SystemBlock, TextStream
 from .templates import TemplateSet
@@ -29,14 +31,19 @@ def transcript_messages(transcript: Transcript) -> list[Message]:
 class LLMInterviewer:
     """Builds the interviewer request from templates and streams the model's reply."""
 
-    def __init__(self, llm: LLM, templates: TemplateSet, model: str) -> None:
+    def __init__(self, llm: LLM, templates: TemplateSet, model: str, budget: int = DEFAULT_BUDGET) -> None:
         self.llm = llm
         self.templates = templates
         self.model = model
+        self.budget = budget
         self.name = f"llm:{model}"
 
     def request(self, ctx: TurnContext) -> LLMRequest:
-        """The request for a turn: cached persona and rubric prefix, then this turn's instructions."""
+        """The request for a turn: cached persona and rubric prefix, then this turn's instructions.
+
+        Older turns are trimmed to the budget here, once, so the request that is sent is the one
+        recordings are keyed on.
+        """
         stable = self.templates.render("interviewer_system.j2", prompt_context.interviewer_system(ctx.config))
         turn = self.templates.render(
             "interviewer_turn.j2",
@@ -44,13 +51,21 @@ class LLMInterviewer:
                 ctx.step.value, ctx.question, ctx.number, ctx.total, ctx.follow_ups_left, ctx.next_question
             ),
         )
-        return LLMRequest(
+        request = LLMRequest(
             purpose="interviewer",
             model=self.model,
             system=[SystemBlock(text=stable, cache=True), SystemBlock(text=turn)],
             messages=transcript_messages(ctx.transcript),
             max_tokens=INTERVIEWER_MAX_TOKENS,
+            meta={
+                "purpose": "interviewer",
+                "step": ctx.step.value,
+                "question": ctx.question.id,
+                "next_question": ctx.next_question.id if ctx.next_question else "",
+                "follow_ups_left": str(ctx.follow_ups_left),
+            },
         )
+        return fit_to_budget(request, self.budget)
 
     def reply(self, ctx: TurnContext) -> InterviewerDraft:
         """Stream the model's reply; the turn pipeline parses its private header and checks how it ended."""

@@ -204,6 +204,7 @@ class LLMReporter:
                     )
                 ],
                 max_tokens=REPORT_MAX_TOKENS,
+                meta={"purpose": "report", "questions": ",".join(a.question_id for a in answers if a.answers)},
             )
 
         return fit_texts(build, [t for a in answers for t in a.answers], self.budget)

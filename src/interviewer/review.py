@@ -18,11 +18,11 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, ValidationError, model_validator
 
 from . import questions as question_bank
+from .answers import clean_answer
 from .backends import Backend
 from .domain import Format, InterviewConfig, QualityId, Question, Report, Speaker, Transcript, Turn, TurnKind, Usage
 from .errors import AnswerError, ContentError
 from .grading import GradingItem, grade_exchange
-from .interview import clean_answer
 from .reporting import Exchange, build_report
 
 NonEmpty = Annotated[StrictStr, Field(min_length=1)]

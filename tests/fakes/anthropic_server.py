@@ -24,7 +24,8 @@ MESSAGES_PATH = "/v1/messages"
 COUNT_TOKENS_PATH = "/v1/messages/count_tokens"
 NO_SCRIPT_MESSAGE = "FakeAnthropic has no scripted response left for this request"
 
-Responder = Callable[[dict[str, Any]], Any]
+Responder = Callable[..., Any]
+"""Called with the request body, or with the body and the headers when it has ``reads_headers = True``."""
 
 
 @dataclass(frozen=True)
@@ -279,14 +280,14 @@ class FakeAnthropic:
         with self._lock:
             self._requests.append(request)
 
-    def _next_script(self, body: dict[str, Any]) -> _Script | None:
+    def _next_script(self, body: dict[str, Any], headers: dict[str, str]) -> _Script | None:
         with self._lock:
             if self._queue:
                 return self._queue.popleft()
             responder = self._responder
         if responder is None:
             return None
-        reply = responder(body)
+        reply = responder(body, headers) if getattr(responder, "reads_headers", False) else responder(body)
         text = reply if isinstance(reply, str) else json.dumps(reply)
         return _Script(kind="text", text=text)
 
@@ -333,9 +334,9 @@ class _Handler(BaseHTTPRequestHandler):
         fake: FakeAnthropic = self.server.fake  # type: ignore[attr-defined]
         fake._record(RecordedRequest(url.path, url.query, headers, body))
         with contextlib.suppress(ConnectionError):  # client hung up mid-stream
-            self._dispatch(fake, url.path, body)
+            self._dispatch(fake, url.path, body, headers)
 
-    def _dispatch(self, fake: FakeAnthropic, path: str, body: Any) -> None:
+    def _dispatch(self, fake: FakeAnthropic, path: str, body: Any, headers: dict[str, str]) -> None:
         if path not in (MESSAGES_PATH, COUNT_TOKENS_PATH):
             return self._fail(404, "not_found_error", f"Not found: {path}")
         if not isinstance(body, dict) or "model" not in body:
@@ -344,7 +345,7 @@ class _Handler(BaseHTTPRequestHandler):
         if path == COUNT_TOKENS_PATH:
             return self._send_json(200, {"input_tokens": _input_tokens(body)})
         try:
-            script = fake._next_script(body)
+            script = fake._next_script(body, headers)
         except Exception as exc:
             return self._fail(500, "api_error", f"FakeAnthropic responder: {exc!r}")
         streaming = body.get("stream") is True

@@ -1,42 +1,48 @@
-"""A scripted Claude for the fake Messages API: interviews, grades and reports from the request alone."""
+"""A scripted Claude for the fake Messages API, reading what to do from metadata, not from template wording.
+
+The backend sends what each request is about (purpose, step, question, qualities) as ``x-interviewer-*``
+headers; the kind of structured reply comes from the output schema's title. Rewording a template
+therefore changes nothing here.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-Responder = Callable[[dict[str, object]], object]
+from interviewer import questions
 
-NEXT_MARKER = "keeping its substance: "
+Responder = Callable[[dict[str, Any], dict[str, str]], object]
 
 
 def scripted_claude(quote: str = "an eval set", score: int = 3) -> Responder:
     """A responder that asks the planned questions in turn, grades every quality ``score`` citing ``quote``,
-    and writes a report; it reads what to do from the templates' own words.
+    and writes a report.
     """
 
-    def respond(body: dict[str, object]) -> object:
-        system = " ".join(block["text"] for block in body.get("system", []))  # type: ignore[union-attr, index]
-        user = str(body["messages"][-1]["content"])  # type: ignore[index]
-        if "output_config" in body and "Grade these qualities" in user:
-            ids = user.split("in this order: ")[1].split("\n")[0].strip().rstrip(".").split(", ")
+    def respond(body: dict[str, Any], headers: dict[str, str]) -> object:
+        meta = {k.removeprefix("x-interviewer-"): v for k, v in headers.items() if k.startswith("x-interviewer-")}
+        schema = body.get("output_config", {}).get("format", {}).get("schema", {}).get("title")
+        if schema == "LLMGradeOutput":
             return {
                 "grades": [
                     {"quality": q, "score": score, "evidence": [quote], "rationale": "r", "improvement": "i"}
-                    for q in ids
+                    for q in meta["qualities"].split(",")
                 ],
                 "feedback": "Good specifics.",
             }
-        if "output_config" in body:
+        if schema == "ReportNarrative":
             return {
                 "strengths": ["Cited a number."],
                 "gaps": ["No rollout plan."],
-                "rewrite_question_id": user.split("[", 1)[1].split("]", 1)[0],
+                "rewrite_question_id": meta["questions"].split(",")[0],
                 "stronger_answer": "A stronger answer.",
             }
-        if "This was the last question" in system:
+        if meta.get("step") == "opening":
+            return "<notes>n</notes><move>next</move>Welcome to the interview. First question: how would you verify it?"
+        if not meta.get("next-question"):
             return "<notes>n</notes><move>next</move>Thank you. Your report is being prepared."
-        if NEXT_MARKER in system:
-            return "<notes>n</notes><move>next</move>Thanks. " + system.split(NEXT_MARKER, 1)[1].split("\n")[0]
-        return "<notes>n</notes><move>next</move>Welcome to the interview. First question: how would you verify it?"
+        return "<notes>n</notes><move>next</move>Thanks. " + questions.by_id(meta["next-question"]).text
 
+    respond.reads_headers = True  # type: ignore[attr-defined]
     return respond

@@ -6,9 +6,10 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from ..answers import MAX_ANSWER_CHARS
 from ..domain import ROLE_TITLES, Mode
 from ..errors import AnswerError, InterviewerError, StaleSessionError
-from ..interview import MAX_ANSWER_CHARS, Interview
+from ..interview import Interview
 from ..turns import TurnStream
 from .messages import explain
 from .session import forget_stale_copy, say, show_messages

@@ -177,3 +177,23 @@ def test_no_request_outlives_its_deadline_and_the_message_says_how_long(
     assert sum(clock.waits) <= 15.0
     assert len(fake.message_requests) == 2, "the third attempt would have passed the deadline"
     interview.close()
+
+
+def test_a_report_narrative_the_model_cannot_write_is_stood_in_for_then_written(
+    fake: FakeAnthropic, settings: Settings, store: Store
+) -> None:
+    script = scripted_claude()
+    fake.respond_with(script)
+    interview = interview_on(fake, settings, store)
+    interview.start().read()
+    while not interview.finished:
+        interview.answer(ANSWER).read()
+    assert interview.wait_for_grades(30)
+    fake.respond_with(None)  # down just for the report
+    standing_in = interview.report(timeout=30)
+    assert standing_in.narrative_offline and not standing_in.final and not standing_in.not_graded
+    assert store.load_report(interview.session_id) is None
+    fake.respond_with(script)
+    written = interview.report(timeout=30)
+    assert written.final and written.narrative.stronger_answer == "A stronger answer."
+    interview.close()

@@ -333,3 +333,27 @@ def test_markup_in_answers_and_the_session_id_is_shown_as_text_never_fetched(tmp
     echoed = new_app(session="[click me](http://evil.example)")
     errors = [e.value for e in echoed.error]
     assert errors and all("](http" not in e for e in errors), "the echoed id cannot become a link"
+
+
+def test_during_an_outage_the_candidate_goes_on_without_the_model_and_gets_a_partial_report(
+    claude: FakeAnthropic,
+) -> None:
+    claude.respond_with(scripted)
+    at = start(new_app())
+    claude.respond_with(None)  # the API is down from the first answer on
+    at = answer(at, GOOD)
+    for _ in range(6):
+        if at.title and at.title[0].value in ("Your report", "Before your report"):
+            break
+        if any(b.label == "Go on without the model" for b in at.button):
+            at = click(at, "Go on without the model")
+        else:
+            at = answer(at, GOOD)
+    if at.title and at.title[0].value == "Before your report":
+        at = click(at, "Show my report")
+    assert at.title[0].value == "Your report"
+    warning = " ".join(shown(w.value) for w in at.warning)
+    assert "not complete" in warning and "not graded yet" in warning
+    claude.respond_with(scripted)  # back
+    at = click(at, "Try again now")
+    assert not any("not complete" in shown(w.value) for w in at.warning)

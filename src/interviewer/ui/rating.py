@@ -14,6 +14,10 @@ LEVELS = [1, 2, 3, 4]
 
 def _store(interview: Interview, question_id: str, key: str) -> None:
     level = st.session_state.pop(key, None)
+    if level is None:
+        # The radio leaves the page once a rating is stored; a later run can report it as changed
+        # back to nothing. Only the Change button clears a rating.
+        return
     try:
         interview.rate_self(question_id, level)
     except InterviewerError as exc:

@@ -126,6 +126,13 @@ class FakeAnthropic:
         self._thread: threading.Thread | None = None
         self.delta_delay = 0.0
         """Seconds between streamed text deltas, to pace replies like a real model."""
+        self.first_token_delay = 0.0
+        """Seconds before a streamed reply's first text delta (after the headers and message_start)."""
+        self.complete_delay = 0.0
+        """Seconds a non-streamed reply (structured output: a grade, a report) takes to arrive."""
+        self.caching = False
+        """Simulate prompt caching: ``cache_control`` prefixes seen before are read, new ones written."""
+        self._cache: dict[str, int] = {}
 
     def start(self) -> Self:
         """Bind a free port and serve from a non-daemon thread; returns self."""
@@ -292,7 +299,54 @@ class FakeAnthropic:
         return _Script(kind="text", text=text)
 
 
-def _message(script: _Script, body: dict[str, Any]) -> dict[str, Any]:
+CACHE_MINIMUM_TOKENS = 1024
+"""The smallest prefix the API caches (Sonnet's minimum)."""
+
+
+def _blocks(body: dict[str, Any]) -> list[tuple[str, bool]]:
+    """The prompt's text blocks in the API's caching order (system, then messages), each with its marker."""
+    blocks: list[tuple[str, bool]] = []
+    system = body.get("system") or []
+    for block in [system] if isinstance(system, str) else system:
+        text = block if isinstance(block, str) else block.get("text", "")
+        blocks.append((text, isinstance(block, dict) and "cache_control" in block))
+    for message in body.get("messages", []):
+        content = message.get("content", "")
+        for block in [content] if isinstance(content, str) else content:
+            text = block if isinstance(block, str) else block.get("text", "")
+            marked = isinstance(block, dict) and "cache_control" in block
+            blocks.append((f"{message.get('role')}:{text}", marked))
+    return blocks
+
+
+def _cache_usage(fake: FakeAnthropic, body: dict[str, Any]) -> dict[str, int]:
+    """Tokens read from and written to the simulated cache, and the rest, for one request."""
+    import hashlib
+
+    total = _input_tokens(body)
+    prefix, tokens, read, written = hashlib.sha256(str(body.get("model")).encode()), 0, 0, 0
+    breakpoints: list[tuple[str, int]] = []
+    for text, marked in _blocks(body):
+        prefix.update(text.encode())
+        tokens += _tokens(text)
+        if marked and tokens >= CACHE_MINIMUM_TOKENS:
+            breakpoints.append((prefix.hexdigest(), tokens))
+    with fake._lock:
+        for key, upto in breakpoints:
+            if key in fake._cache:
+                read = max(read, upto)
+        for key, upto in breakpoints:
+            fake._cache.setdefault(key, upto)
+    if breakpoints:
+        written = max(0, breakpoints[-1][1] - read)
+    return {
+        "input_tokens": max(0, total - read - written),
+        "cache_read_input_tokens": read,
+        "cache_creation_input_tokens": written,
+    }
+
+
+def _message(script: _Script, body: dict[str, Any], fake: FakeAnthropic | None = None) -> dict[str, Any]:
     usage = {
         "input_tokens": _input_tokens(body),
         "cache_creation_input_tokens": 0,
@@ -300,6 +354,8 @@ def _message(script: _Script, body: dict[str, Any]) -> dict[str, Any]:
         "output_tokens": _tokens(script.text),
         "service_tier": "standard",
     }
+    if fake is not None and fake.caching:
+        usage |= _cache_usage(fake, body)
     return {
         "id": _new_id("msg_fake_"),
         "type": "message",
@@ -359,10 +415,13 @@ class _Handler(BaseHTTPRequestHandler):
             return self._fail(500, "api_error", msg)
         if streaming:
             return self._stream(script, body)
-        return self._send_json(200, _message(script, body))
+        if fake.complete_delay:
+            time.sleep(fake.complete_delay)
+        return self._send_json(200, _message(script, body, fake))
 
     def _stream(self, script: _Script, body: dict[str, Any]) -> None:
-        message = _message(script, body)
+        fake: FakeAnthropic = self.server.fake  # type: ignore[attr-defined]
+        message = _message(script, body, fake)
         usage = message["usage"]
         start_usage = usage | {"output_tokens": min(1, usage["output_tokens"])}
         message.update(content=[], stop_reason=None, usage=start_usage)
@@ -375,7 +434,9 @@ class _Handler(BaseHTTPRequestHandler):
         block = {"type": "text", "text": ""}
         self._event("content_block_start", index=0, content_block=block)
         self._event("ping")
-        fake: FakeAnthropic = self.server.fake  # type: ignore[attr-defined]
+        if fake.first_token_delay:
+            self.wfile.flush()
+            time.sleep(fake.first_token_delay)
         for chunk in deltas:
             delta = {"type": "text_delta", "text": chunk}
             self._event("content_block_delta", index=0, delta=delta)

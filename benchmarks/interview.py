@@ -40,7 +40,7 @@ ANSWER = (
 
 
 def responder() -> Callable[[dict[str, Any], dict[str, str]], object]:
-    """A model that follows the reply protocol the request asks for (told by metadata, not by wording)."""
+    """A model that follows the reply protocol: the move, what it says, then its notes (about 30 words)."""
 
     def respond(body: dict[str, Any], headers: dict[str, str]) -> object:
         meta = {k.removeprefix("x-interviewer-"): v for k, v in headers.items() if k.startswith("x-interviewer-")}
@@ -48,8 +48,13 @@ def responder() -> Callable[[dict[str, Any], dict[str, str]], object]:
         if schema == "LLMGradeOutput":
             return {
                 "grades": [
-                    {"quality": q, "score": 3, "evidence": ["We ship at 95% accuracy"], "rationale": "r",
-                     "improvement": "Add a loop that moves trust both ways."}
+                    {
+                        "quality": q,
+                        "score": 3,
+                        "evidence": ["We ship at 95% accuracy"],
+                        "rationale": "r",
+                        "improvement": "Add a loop that moves trust both ways.",
+                    }
                     for q in meta["qualities"].split(",")
                 ],
                 "feedback": "Good specifics; add the cost of over-checking.",
@@ -65,9 +70,7 @@ def responder() -> Callable[[dict[str, Any], dict[str, str]], object]:
         said = f"{SPOKEN} {questions.by_id(upcoming).text}" if upcoming else "Thank you, that was the last question."
         if meta.get("step") == "opening":
             said = f"Welcome. {questions.by_id(meta['question']).text}"
-        if meta.get("protocol") == "move-first":
-            return f"<move>next</move>{said}<notes>{NOTES}</notes>"
-        return f"<notes>{NOTES}</notes><move>next</move>{said}"
+        return f"<move>next</move>{said}<notes>{NOTES}</notes>"
 
     respond.reads_headers = True  # type: ignore[attr-defined]
     return respond
@@ -136,9 +139,11 @@ def run_interview(mode: Mode, num_questions: int = 8) -> Run:
         fake.first_token_delay, fake.delta_delay, fake.complete_delay = FIRST_TOKEN, PER_WORD, GRADING_CALL
         fake.caching = True
         fake.respond_with(responder())
-        settings = Settings(api_key="sk-bench-" + "x" * 12, base_url=fake.base_url, model=MODEL, db=str(Path(tmp) / "b.db"))
+        settings = Settings(
+            api_key="sk-bench-" + "x" * 12, base_url=fake.base_url, model=MODEL, db=str(Path(tmp) / "b.db")
+        )
         store = Store(settings.db)
-        config = InterviewConfig(num_questions=num_questions, max_follow_ups=0, mode=mode, seed=5)
+        config = InterviewConfig(num_questions=num_questions, mode=mode, seed=5)
         interview = Interview(create_backend("anthropic", settings=settings), config, store=store)
         interview.start().read()
         while not interview.finished:

@@ -8,7 +8,7 @@ import pytest
 
 from interviewer import Interview, InterviewConfig, create_backend
 from interviewer.answers import MAX_ANSWER_CHARS
-from interviewer.domain import Mode, Speaker, TurnKind, Usage
+from interviewer.domain import Speaker, TurnKind, Usage
 from interviewer.errors import AnswerError, BackendError, InterviewStateError, StaleSessionError
 from interviewer.fake_llm import FakeLLM, default_reply
 from interviewer.llm import Completion, LLMRequest, TextStream
@@ -120,17 +120,6 @@ def test_answers_are_graded_in_the_background_while_the_next_question_is_read() 
     release.set()
     assert interview.wait_for_grades(10)
     assert interview.pending_grades() == 0
-    interview.close()
-
-
-def test_coach_mode_feedback_comes_before_the_next_question() -> None:
-    interview = Interview(fake_backend(), InterviewConfig(num_questions=3, max_follow_ups=0, mode=Mode.COACH))
-    interview.start().read()
-    reply = interview.answer("We sample outputs weekly. That is our check.")
-    text = "".join(reply)
-    assert "Feedback on your answer" in text, "the feedback is shown once the turn is stored"
-    kinds = [t.kind for t in interview.transcript.turns]
-    assert kinds[-2:] == [TurnKind.FEEDBACK, TurnKind.QUESTION], "and stored before the next question"
     interview.close()
 
 

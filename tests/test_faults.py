@@ -54,9 +54,9 @@ def test_a_cut_or_max_tokens_reply_is_asked_again_and_never_stored_as_a_question
     interview.start().read()
     broken = "<notes>n</notes><move>next</move>Thanks. Tell me about"
     if fault == "cut":
-        fake.add_cut_stream(after_chunks=4, text=broken + " the time you shipped it.")
+        fake.add_cut_stream(after_chunks=4, text=broken + " the time you shipped it.", purpose="interviewer")
     else:
-        fake.add_text(broken, stop_reason="max_tokens")
+        fake.add_text(broken, stop_reason="max_tokens", purpose="interviewer")
     turn = interview.answer(ANSWER)
     events = list(turn.events())
     assert any(isinstance(e, Restart) for e in events), "the candidate is told it is being asked again"
@@ -77,9 +77,17 @@ def test_a_reply_incomplete_twice_fails_the_turn_and_stores_nothing(
     interview.start().read()
     for _ in range(2):
         if fault == "cut":
-            fake.add_cut_stream(after_chunks=4, text="<notes>n</notes><move>next</move>Thanks. Tell me about it all.")
+            fake.add_cut_stream(
+                after_chunks=4,
+                text="<notes>n</notes><move>next</move>Thanks. Tell me about it all.",
+                purpose="interviewer",
+            )
         else:
-            fake.add_text("<notes>n</notes><move>next</move>Thanks. Tell me about", stop_reason="max_tokens")
+            fake.add_text(
+                "<notes>n</notes><move>next</move>Thanks. Tell me about",
+                stop_reason="max_tokens",
+                purpose="interviewer",
+            )
     before = [t.text for t in interview.transcript.turns]
     turn = interview.answer(ANSWER)
     with pytest.raises(BackendError, match="twice"):
@@ -182,18 +190,18 @@ def test_no_request_outlives_its_deadline_and_the_message_says_how_long(
 def test_a_report_narrative_the_model_cannot_write_is_stood_in_for_then_written(
     fake: FakeAnthropic, settings: Settings, store: Store
 ) -> None:
-    script = scripted_claude()
-    fake.respond_with(script)
+    fake.respond_with(scripted_claude())
+    for _ in range(2):  # the narrative written beside the last grade fails, and so does the report's own ask
+        fake.add_error(400, "invalid_request_error", "Down just for the report", purpose="report")
     interview = interview_on(fake, settings, store)
     interview.start().read()
     while not interview.finished:
         interview.answer(ANSWER).read()
     assert interview.wait_for_grades(30)
-    fake.respond_with(None)  # down just for the report
     standing_in = interview.report(timeout=30)
     assert standing_in.narrative_offline and not standing_in.final and not standing_in.not_graded
     assert store.load_report(interview.session_id) is None
-    fake.respond_with(script)
+    assert fake.pending == 0, "both report requests were made"
     written = interview.report(timeout=30)
     assert written.final and written.narrative.stronger_answer == "A stronger answer."
     interview.close()

@@ -79,11 +79,11 @@ def default_reply(request: LLMRequest) -> str:
             }
         )
     if meta.get("step") == "opening":
-        return f"<notes>opening</notes><move>next</move>Hello. {_question_text(meta.get('question', ''))}"
+        return f"<move>next</move>Hello. {_question_text(meta.get('question', ''))}<notes>opening</notes>"
     upcoming = meta.get("next_question", "")
     if not upcoming:
-        return "<notes>fake notes</notes><move>next</move>Thank you, that is the end. Your report is being prepared."
-    return f"<notes>fake notes</notes><move>next</move>Thanks. {_question_text(upcoming)}"
+        return "<move>next</move>Thank you, that is the end. Your report is being prepared.<notes>fake notes</notes>"
+    return f"<move>next</move>Thanks. {_question_text(upcoming)}<notes>fake notes</notes>"
 
 
 def _question_text(question_id: str) -> str:

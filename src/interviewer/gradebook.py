@@ -1,8 +1,11 @@
 """Each question's grading in one place: pending, graded or failed, with the grade and its usage.
 
-Grading runs in the background as soon as a question's exchange is over. A failure (an outage, an
-invalid reply) leaves the question failed, not lost: the interview goes on, the report is built from
-the grades there are, and failed questions are graded again when asked to.
+Grading runs in the background as soon as a question's exchange is over, often while the
+interviewer's reply is still streaming. An exchange that turns out not to be over (a follow-up came
+after all) is withdrawn, or graded again with its new answers; a grade made for answers that are no
+longer the exchange's is dropped, never stored. A failure (an outage, an invalid reply) leaves the
+question failed, not lost: the interview goes on, the report is built from the grades there are, and
+failed questions are graded again when asked to.
 """
 
 from __future__ import annotations
@@ -60,31 +63,47 @@ class GradeBook:
             self._entries[grade.question_id] = Entry(GradeStatus.GRADED, grade)
 
     def submit(self, item: GradingItem) -> None:
-        """Grade an exchange in the background (again, if it failed before)."""
+        """Grade an exchange in the background: again if it failed, or if its answers changed."""
         with self._lock:
-            entry = self._entries.get(item.question_id)
-            if entry is not None and entry.status is not GradeStatus.FAILED:
+            qid = item.question_id
+            entry = self._entries.get(qid)
+            same = qid not in self._items or self._items[qid] == item  # a loaded grade has no item: it stands
+            if entry is not None and entry.status is not GradeStatus.FAILED and same:
                 return
-            self._items[item.question_id] = item
-            self._entries[item.question_id] = Entry(GradeStatus.PENDING)
-            self._futures[item.question_id] = self._executor.submit(self._grade, item)
+            self._items[qid] = item
+            self._entries[qid] = Entry(GradeStatus.PENDING)
+            self._futures[qid] = self._executor.submit(self._grade, item)
+
+    def withdraw(self, question_id: str) -> None:
+        """Forget an exchange submitted too early (it goes on); a grade still being made for it is dropped."""
+        with self._lock:
+            if question_id in self._items:
+                for book in (self._entries, self._items, self._futures):
+                    book.pop(question_id, None)
+
+    def _current(self, item: GradingItem) -> bool:
+        with self._lock:
+            return self._items.get(item.question_id) is item
 
     def _grade(self, item: GradingItem) -> None:
         try:
             grade = grade_exchange(self.grader, item)
+            if not self._current(item):
+                return
             if self._on_graded is not None:
                 self._on_graded(grade)
         except InterviewerError as exc:
-            self._set(item.question_id, Entry(GradeStatus.FAILED, error=str(exc)))
+            self._set(item, Entry(GradeStatus.FAILED, error=str(exc)))
             return
         except Exception as exc:  # a grading bug must not end the interview: keep it for the retry button
-            self._set(item.question_id, Entry(GradeStatus.FAILED, error=f"{exc.__class__.__name__}: {exc}"))
+            self._set(item, Entry(GradeStatus.FAILED, error=f"{exc.__class__.__name__}: {exc}"))
             return
-        self._set(item.question_id, Entry(GradeStatus.GRADED, grade))
+        self._set(item, Entry(GradeStatus.GRADED, grade))
 
-    def _set(self, question_id: str, entry: Entry) -> None:
+    def _set(self, item: GradingItem, entry: Entry) -> None:
         with self._lock:
-            self._entries[question_id] = entry
+            if self._items.get(item.question_id) is item:
+                self._entries[item.question_id] = entry
 
     def entry(self, question_id: str) -> Entry | None:
         """One question's grading, if it was ever submitted or loaded."""
@@ -101,12 +120,23 @@ class GradeBook:
         with self._lock:
             return [q for q, e in self._entries.items() if e.status is status]
 
-    def wait(self, question_id: str | None = None, timeout: float | None = None) -> bool:
-        """Wait for one question's grading (or all of it); True if it is no longer pending."""
+    def wait(
+        self, question_id: str | None = None, timeout: float | None = None, but: frozenset[str] = frozenset()
+    ) -> bool:
+        """Wait for one question's grading (or all of it, ``but`` some); True if it is no longer pending."""
         with self._lock:
-            futures = [f for q, f in self._futures.items() if question_id in (None, q)]
+            futures = [f for q, f in self._futures.items() if question_id in (None, q) and q not in but]
         _done, pending = wait(futures, timeout=timeout)
         return not pending
+
+    def feedback(self, question_id: str) -> str | None:
+        """Coach-mode feedback on one exchange: None while it is being graded."""
+        entry = self.entry(question_id)
+        if entry is None or entry.status is GradeStatus.PENDING:
+            return None
+        if entry.grade is not None:
+            return feedback_text(entry.grade)
+        return f"Feedback on this answer is not available yet ({entry.error}); it will be in your report."
 
     def retry_failed(self) -> int:
         """Grade every failed question again; how many were resubmitted."""

@@ -6,6 +6,13 @@ succeeded, so what is shown is always what was stored. The interviewer's turns r
 pipeline (``turns.py``); each finished question is graded in the background (``gradebook.py``), and
 the report can be built at any time after the end from the grades there are.
 
+Nothing the candidate waits for waits on anything else. An exchange is graded as soon as it is over:
+at submission when no follow-up can come, else the moment the reply states that it moves on (its
+first tokens). The last answer is graded at submission even when a follow-up could still come (the
+grade is dropped if one does), and the report's narrative is written beside that grade
+(``narrative_job.py``), so the report is ready about one model call after the last answer. Coach-mode
+feedback is read from the grade book when it is ready; the next question never waits for it.
+
 It is longer than most modules because each action and the save that makes it true belong together;
 the pieces with a job of their own live apart (``turns``, ``moves``, ``gradebook``, ``answers``).
 """
@@ -22,7 +29,6 @@ from .backends import Backend
 from .domain import (
     AnswerGrade,
     InterviewConfig,
-    Mode,
     Question,
     Report,
     Speaker,
@@ -31,18 +37,19 @@ from .domain import (
     TurnKind,
 )
 from .errors import AnswerError, InterviewStateError
-from .gradebook import GradeBook, GradeStatus, feedback_text, skipped_grade
+from .gradebook import GradeBook, GradeStatus, skipped_grade
 from .grading import GradingItem
 from .header import Move
+from .moves import moves_on
+from .narrative_job import EarlyNarrative, Written
 from .offline import OfflineInterviewer
-from .reporting import Exchange, build_report
+from .reporting import Exchange, build_report, review_answers
 from .state import InterviewState, Step
 from .storage import Store
+from .summary import summarise
 from .turns import TurnContext, TurnResult, TurnStream
 
 SKIPPED_TEXT = "(skipped)"
-FEEDBACK_WAIT_SECONDS = 60.0
-"""How long a coach-mode turn waits for the answer's grade before saying feedback comes later."""
 
 
 class Interview:
@@ -73,6 +80,7 @@ class Interview:
         self.state = InterviewState(question_ids=[q.id for q in self.questions])
         self.transcript = Transcript()
         self.gradebook = GradeBook(backend.grader, on_graded=self._store_grade)
+        self.narrative = EarlyNarrative()
         self._lock = threading.RLock()
         self._in_flight: TurnStream | None = None
         self._stored_turns = 0
@@ -208,6 +216,7 @@ class Interview:
         self._in_flight = None
         if qid in completed:
             self._submit_grade(qid)
+        self._start_narrative(completed, last=qid if qid in completed else None)
 
     def rate_self(self, question_id: str, level: int | None) -> None:
         """Store (or, with None, clear) the candidate's own rating of an answer on the question's main quality.
@@ -234,6 +243,10 @@ class Interview:
         """How many exchanges are still being graded."""
         return len(self.gradebook.ids(GradeStatus.PENDING))
 
+    def feedback(self, question_id: str) -> str | None:
+        """Coach-mode feedback on a finished question: None while its grade is being made."""
+        return self.gradebook.feedback(question_id)
+
     def failed_grades(self) -> int:
         """How many exchanges could not be graded (yet)."""
         return len(self.gradebook.ids(GradeStatus.FAILED))
@@ -256,22 +269,14 @@ class Interview:
         if not self.answered_any:
             raise InterviewStateError("no question was answered, so there is nothing to report")
         self.wait_for_grades(timeout)
-        exchanges = []
-        for question in self.questions:
-            if question.id not in self.state.completed:
-                continue
-            entry = self.gradebook.entry(question.id)
-            exchanges.append(
-                Exchange(
-                    question,
-                    self.transcript.answers_to(question.id),
-                    entry.grade if entry else None,
-                    self.transcript.follow_ups_to(question.id),
-                    error=entry.error if entry and entry.status is GradeStatus.FAILED else "",
-                )
-            )
+        exchanges = self._exchanges(self.state.completed)
+        early = None
+        if all(x.grade is not None for x in exchanges):
+            early = self.narrative.take(tuple(x.question.id for x in exchanges), timeout)
         spent = sum((g.usage for g in self.grades.values()), self.state.usage)
-        report = build_report(self.session_id, self.config, exchanges, self.backend, self.state.self_ratings, spent)
+        report = build_report(
+            self.session_id, self.config, exchanges, self.backend, self.state.self_ratings, spent, narrative=early
+        )
         if report.final:
             self._save([], report_usage=report.narrative_usage)
             if self.store:
@@ -281,6 +286,7 @@ class Interview:
     def close(self) -> None:
         """Stop the grading threads (after waiting for them)."""
         self.gradebook.close()
+        self.narrative.close()
 
     # ----- internals -------------------------------------------------------------------------
 
@@ -314,23 +320,51 @@ class Interview:
 
     def _turn(self, notice: str = "", interviewer: Any = None) -> TurnStream:
         ctx = self._context()
+        if not ctx.opening and (moves_on(None, ctx) or ctx.next_question is None):
+            # No follow-up can come, or this is the last answer, where the report waits: grade it now.
+            self._exchange_over(ctx)
         source = interviewer or self.backend.interviewer
-        turn = TurnStream(ctx, lambda: source.reply(ctx), lambda result: self._commit(ctx, result), notice)
+        turn = TurnStream(
+            ctx,
+            lambda: source.reply(ctx),
+            lambda result: self._commit(ctx, result),
+            notice,
+            on_move=lambda move: self._on_move(ctx, move),
+        )
         self._in_flight = turn
         return turn
 
-    def _commit(self, ctx: TurnContext, result: TurnResult) -> str:
-        """Persist a checked turn; return the coach-mode feedback shown after it, if any."""
+    def _on_move(self, ctx: TurnContext, move: Move) -> None:
+        """The reply has just stated its move: grade the exchange now if it is over, else take back an early start."""
+        if ctx.opening:
+            return
+        if moves_on(move, ctx):
+            self._exchange_over(ctx)
+        else:
+            self._not_over(ctx)
+
+    def _exchange_over(self, ctx: TurnContext) -> None:
+        done = ctx.question.id
+        self._submit_grade(done)
+        if ctx.next_question is None:
+            self._start_narrative([*self.state.completed, done], last=done)
+
+    def _not_over(self, ctx: TurnContext) -> None:
+        self.gradebook.withdraw(ctx.question.id)
+        if ctx.next_question is None:
+            self.narrative.withdraw()
+
+    def _commit(self, ctx: TurnContext, result: TurnResult) -> None:
+        """Persist a checked turn."""
         if self.state.step is not ctx.step:
             raise InterviewStateError("the interview moved on while this turn was running", retryable=False)
-        turns: list[Turn] = []
         changes: dict[str, Any] = {"usage": self.state.usage + result.usage}
-        after = ""
         qid: str | None = ctx.question.id
         if ctx.opening:
             kind = TurnKind.QUESTION
             changes["step"] = Step.ANSWERING
         elif result.move is Move.FOLLOW_UP:
+            self._not_over(ctx)
             kind = TurnKind.FOLLOW_UP
             changes.update(step=Step.ANSWERING, follow_ups_used=self.state.follow_ups_used + 1)
         else:
@@ -340,29 +374,55 @@ class Interview:
                 follow_ups_used=0,
                 completed=[*self.state.completed, done] if done not in self.state.completed else self.state.completed,
             )
-            self._submit_grade(done)
+            self._exchange_over(ctx)
             if ctx.next_question is None:
                 kind, qid = TurnKind.CLOSING, None
                 changes["step"] = Step.FINISHED
             else:
                 kind, qid = TurnKind.QUESTION, ctx.next_question.id
                 changes["step"] = Step.ANSWERING
-            if self.config.mode is Mode.COACH:
-                after = self._feedback(done)
-                turns.append(Turn(speaker=Speaker.INTERVIEWER, kind=TurnKind.FEEDBACK, text=after, question_id=done))
-        turns.append(
-            Turn(speaker=Speaker.INTERVIEWER, kind=kind, text=result.text, question_id=qid, notes=result.notes or None)
+        turn = Turn(
+            speaker=Speaker.INTERVIEWER, kind=kind, text=result.text, question_id=qid, notes=result.notes or None
         )
-        self._save(turns, **changes)
-        return after
+        self._save([turn], **changes)
 
-    def _feedback(self, question_id: str) -> str:
-        self.gradebook.wait(question_id, timeout=FEEDBACK_WAIT_SECONDS)
-        entry = self.gradebook.entry(question_id)
-        if entry is not None and entry.grade is not None:
-            return feedback_text(entry.grade)
-        why = entry.error if entry is not None and entry.error else "grading is still running"
-        return f"Feedback on this answer is not available yet ({why}); it will be in your report."
+    def _exchanges(self, question_ids: list[str], pending: str | None = None) -> list[Exchange]:
+        """The finished exchanges among ``question_ids``, in the order asked, with the grades there are.
+
+        ``pending`` is a question whose grade is not to be used (it is still being made).
+        """
+        exchanges = []
+        for question in self.questions:
+            if question.id not in question_ids:
+                continue
+            entry = self.gradebook.entry(question.id) if question.id != pending else None
+            exchanges.append(
+                Exchange(
+                    question,
+                    self.transcript.answers_to(question.id),
+                    entry.grade if entry else None,
+                    self.transcript.follow_ups_to(question.id),
+                    error=entry.error if entry and entry.status is GradeStatus.FAILED else "",
+                )
+            )
+        return exchanges
+
+    def _start_narrative(self, question_ids: list[str], last: str | None) -> None:
+        """Write the report's narrative now, beside the last answer's grade (a model backend only)."""
+        if self.backend.heuristic or not any(self.transcript.answers_to(q) for q in question_ids):
+            return
+        ids = [q.id for q in self.questions if q.id in question_ids]
+        ratings = dict(self.state.self_ratings)
+
+        def write() -> Written | None:
+            self.gradebook.wait(but=frozenset({last}) if last else frozenset())
+            exchanges = self._exchanges(ids, pending=last)
+            if any(x.grade is None for x in exchanges if x.question.id != last):
+                return None  # an earlier answer has no grade: the report will ask once it has
+            answers = review_answers(exchanges, ratings)
+            return self.backend.reporter.narrative(self.config, answers, summarise(answers))
+
+        self.narrative.start(tuple(ids), write)
 
     def _submit_grade(self, question_id: str) -> None:
         question = next(q for q in self.questions if q.id == question_id)
@@ -415,7 +475,8 @@ class Interview:
         interview.transcript = Transcript(turns=record.turns)
         interview._stored_turns = len(record.turns)
         for grade in store.load_grades(session_id).values():
-            interview.gradebook.load(grade)
+            if grade.question_id in state.completed:  # a grade made before a follow-up came is not the exchange's
+                interview.gradebook.load(grade)
         for qid in state.completed:
             if interview.gradebook.entry(qid) is None:
                 interview._submit_grade(qid)

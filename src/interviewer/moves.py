@@ -41,6 +41,15 @@ def next_text(ctx: TurnContext) -> str:
     return ask_text(ctx.next_question, ctx.number + 1, ctx.total)
 
 
+def moves_on(move: Move | None, ctx: TurnContext) -> bool:
+    """Whether a reply that states ``move`` (None: not stated yet) will move on, whatever it says next.
+
+    With no follow-up left, every reply moves on; otherwise only one that states ``next``. It is what
+    ``decide_move`` will decide, known as soon as the move is, so grading can start before the reply ends.
+    """
+    return ctx.follow_ups_left == 0 or move is Move.NEXT
+
+
 def decide_move(header: Header, text: str, ctx: TurnContext) -> Decision:
     """The move for a complete reply, and the question to append when the reply failed to ask it.
 
@@ -54,7 +63,7 @@ def decide_move(header: Header, text: str, ctx: TurnContext) -> Decision:
     if not text.strip():
         return Decision(Move.NEXT, next_text(ctx))
     if header.move is Move.FOLLOW_UP:
-        if ctx.follow_ups_left > 0:
+        if not moves_on(header.move, ctx):
             return Decision(Move.FOLLOW_UP)
         return Decision(Move.NEXT, next_text(ctx))
     if header.move is Move.NEXT or ctx.next_question is None:

@@ -132,6 +132,14 @@ def sample_contexts() -> dict[str, dict[str, Any]]:
                     "evidence": ["a quote"],
                 }
             ],
-            [{"question_id": first.id, "question": first.text, "answers": ["An answer."], "mean_score": 2.0}],
+            [
+                {
+                    "question_id": first.id,
+                    "question": first.text,
+                    "answers": ["An answer."],
+                    "mean_score": 2.0,
+                    "graded": True,
+                }
+            ],
         ),
     }

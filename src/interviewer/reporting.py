@@ -188,6 +188,7 @@ class LLMReporter:
                     "question": a.question,
                     "answers": [next(remaining) for _ in a.answers],
                     "mean_score": mean_score(a),
+                    "graded": a.grade is not None,
                 }
                 for a in answers
             ]
@@ -230,30 +231,35 @@ def build_report(
     backend: Backend,
     self_ratings: dict[str, int] | None = None,
     usage: Usage | None = None,
+    narrative: tuple[ReportNarrative, Usage] | None = None,
 ) -> Report:
     """The report for graded exchanges, the same way for the app, the terminal and ``interviewer review``.
 
-    With answers not graded yet, or when the model cannot write the narrative, the offline narrative
-    stands in and the report is not final: it fills in when it is built again.
+    ``narrative`` is one written already (beside the last grade, with its tokens); without it the
+    reporter writes one now. With answers not graded yet, or when the model cannot write the
+    narrative, the offline narrative stands in and the report is not final: it fills in when it is
+    built again.
     """
     answers = review_answers(exchanges, self_ratings)
     summaries = summarise(answers)
     narrative_offline = False
     if any(a.grade is None for a in answers):
-        narrative, spent = OfflineReporter().narrative(config, answers, summaries)
+        written, spent = OfflineReporter().narrative(config, answers, summaries)
         narrative_offline = not backend.heuristic
+    elif narrative is not None:
+        written, spent = narrative
     else:
         try:
-            narrative, spent = backend.reporter.narrative(config, answers, summaries)
+            written, spent = backend.reporter.narrative(config, answers, summaries)
         except InterviewerError:
-            narrative, spent = OfflineReporter().narrative(config, answers, summaries)
+            written, spent = OfflineReporter().narrative(config, answers, summaries)
             narrative_offline = True
     return Report(
         session_id=session_id,
         config=config,
         answers=answers,
         qualities=summaries,
-        narrative=narrative,
+        narrative=written,
         role_fit=fit_role(config.role, answers, summaries),
         grader=backend.grader.name,
         template_set=backend.templates.title,

@@ -5,6 +5,9 @@ and, once they are read, a completion that says how the reply ended. A reply tha
 stopped at ``max_tokens`` is not a finished question: it is asked for once more, then the turn
 fails and waits for a retry, and nothing of it is stored. A complete reply gets its move decided
 (``moves.decide_move``), is persisted by the engine, and only then is any appended text shown.
+
+The move is reported the moment the reply states it (its first few tokens), through ``on_move``,
+so the engine can start grading an exchange that is over while the reply is still streaming.
 """
 
 from __future__ import annotations
@@ -106,26 +109,26 @@ class TurnStream:
     Args:
         ctx: what the turn is about.
         draft: makes one attempt at the reply.
-        commit: persists a checked turn and returns any text to show after it (coach-mode feedback);
-            whatever it raises fails the turn.
+        commit: persists a checked turn; whatever it raises fails the turn.
         notice: a message for the candidate about the answer that started the turn.
+        on_move: told the move as soon as a reply states it (once per attempt), before the rest streams.
     """
 
     def __init__(
         self,
         ctx: TurnContext,
         draft: Callable[[], InterviewerDraft],
-        commit: Callable[[TurnResult], str],
+        commit: Callable[[TurnResult], None],
         notice: str = "",
+        on_move: Callable[[Move], None] | None = None,
     ) -> None:
         self.ctx = ctx
         self._draft = draft
         self._commit = commit
         self.notice = notice
+        self._on_move = on_move
         self.status = TurnStatus.WAITING
         self.result: TurnResult | None = None
-        self.after = ""
-        """Text shown after the turn (coach-mode feedback), stored as its own turn."""
 
     @property
     def done(self) -> bool:
@@ -170,6 +173,10 @@ class TurnStream:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             draft = self._draft()
             splitter = HeaderSplitter() if draft.header is None else None
+            if splitter is not None:
+                splitter.on_move = self._on_move
+            elif draft.header is not None and draft.header.move is not None and self._on_move is not None:
+                self._on_move(draft.header.move)
             shown: list[str] = []
             for chunk in draft.chunks:
                 visible = splitter.feed(chunk) if splitter else chunk
@@ -194,13 +201,11 @@ class TurnStream:
         result = TurnResult(
             "\n\n".join(p for p in (spoken, decision.appended) if p), header.notes, decision.move, usage
         )
-        self.after = self._commit(result)
+        self._commit(result)
         self.result = result
         self.status = TurnStatus.DONE
         if decision.appended:
             yield Text(("\n\n" if spoken else "") + decision.appended)
-        if self.after:
-            yield Text("\n\n" + self.after)
 
     def __iter__(self) -> Iterator[str]:
         """The visible text only; a restart is announced in words."""

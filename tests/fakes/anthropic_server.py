@@ -67,6 +67,8 @@ class _Script:
     message: str = ""
     headers: dict[str, str] = field(default_factory=dict)
     after_chunks: int = 0
+    purpose: str | None = None
+    """Only a request about this (its ``x-interviewer-purpose``) takes it; None: any request."""
 
 
 def split_deltas(text: str) -> list[str]:
@@ -103,8 +105,8 @@ class FakeAnthropic:
     """A scripted Anthropic Messages API on ``127.0.0.1`` (free port).
 
     Each ``POST /v1/messages`` takes the next reply queued by `add_text`,
-    `add_json`, `add_error` or `add_stream_error`; once the queue is empty the
-    `respond_with` callable answers, and without one the fake returns a 500
+    `add_json`, `add_error` or `add_stream_error` (one queued for a purpose only by
+    a request about it); when none fits, the `respond_with` callable answers, and without one the fake returns a 500
     ``api_error`` saying it has no scripted response. Thread-safe.
 
     Example::
@@ -181,6 +183,7 @@ class FakeAnthropic:
         usage: dict[str, Any] | None = None,
         stop_reason: str = "end_turn",
         deltas: list[str] | None = None,
+        purpose: str | None = None,
     ) -> None:
         """Queue a text reply, sent whole or streamed as several deltas.
 
@@ -189,10 +192,11 @@ class FakeAnthropic:
             usage: Overrides of the estimated usage, e.g. ``{"input_tokens": 10}``.
             stop_reason: The message's ``stop_reason``.
             deltas: Exact streamed chunks (default: `split_deltas`).
+            purpose: Only a request about this (``interviewer``, ``grader``, ``report``) takes it.
         """
         if deltas is not None and "".join(deltas) != text:
             raise ValueError("deltas must concatenate to text")
-        fields = {"usage": usage, "stop_reason": stop_reason, "deltas": deltas}
+        fields = {"usage": usage, "stop_reason": stop_reason, "deltas": deltas, "purpose": purpose}
         self._push("text", text=text, **fields)
 
     def add_json(self, obj: Any, *, usage: dict[str, Any] | None = None) -> None:
@@ -210,6 +214,7 @@ class FakeAnthropic:
         error_type: str,
         message: str,
         headers: dict[str, str] | None = None,
+        purpose: str | None = None,
     ) -> None:
         """Queue an HTTP error shaped ``{"type": "error", "error": {...}}``.
 
@@ -220,7 +225,7 @@ class FakeAnthropic:
             headers: Extra response headers, e.g. ``{"retry-after-ms": "10"}``.
         """
         error = {"error_type": error_type, "message": message}
-        self._push("error", status=status, headers=dict(headers or {}), **error)
+        self._push("error", status=status, headers=dict(headers or {}), purpose=purpose, **error)
 
     def add_stream_error(
         self,
@@ -229,6 +234,7 @@ class FakeAnthropic:
         message: str = "Overloaded",
         *,
         text: str = "This streamed reply is going to be cut off part way through.",
+        purpose: str | None = None,
     ) -> None:
         """Queue a stream sending ``event: error`` after some deltas (streams only).
 
@@ -239,9 +245,11 @@ class FakeAnthropic:
             text: Reply whose first chunks are streamed before the error.
         """
         error = {"error_type": error_type, "message": message}
-        self._push("stream_error", text=text, after_chunks=after_chunks, **error)
+        self._push("stream_error", text=text, after_chunks=after_chunks, purpose=purpose, **error)
 
-    def add_cut_stream(self, after_chunks: int = 2, *, text: str = "Thanks. Tell me about the time you") -> None:
+    def add_cut_stream(
+        self, after_chunks: int = 2, *, text: str = "Thanks. Tell me about the time you", purpose: str | None = None
+    ) -> None:
         """Queue a stream that stops after some deltas with no ``message_delta`` or ``message_stop``.
 
         The HTTP body ends cleanly, as when a proxy or the server cuts a reply short, so the SDK sees
@@ -251,7 +259,7 @@ class FakeAnthropic:
             after_chunks: Number of ``text_delta`` events sent before the stream stops.
             text: Reply whose first chunks are streamed.
         """
-        self._push("cut", text=text, after_chunks=after_chunks)
+        self._push("cut", text=text, after_chunks=after_chunks, purpose=purpose)
 
     def respond_with(self, fn: Responder | None) -> None:
         """Answer with ``fn(request_body)`` whenever the queue is empty.
@@ -288,9 +296,12 @@ class FakeAnthropic:
             self._requests.append(request)
 
     def _next_script(self, body: dict[str, Any], headers: dict[str, str]) -> _Script | None:
+        purpose = headers.get("x-interviewer-purpose")
         with self._lock:
-            if self._queue:
-                return self._queue.popleft()
+            for script in self._queue:
+                if script.purpose in (None, purpose):
+                    self._queue.remove(script)
+                    return script
             responder = self._responder
         if responder is None:
             return None

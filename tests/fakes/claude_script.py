@@ -39,10 +39,10 @@ def scripted_claude(quote: str = "an eval set", score: int = 3) -> Responder:
                 "stronger_answer": "A stronger answer.",
             }
         if meta.get("step") == "opening":
-            return "<notes>n</notes><move>next</move>Welcome to the interview. First question: how would you verify it?"
+            return "<move>next</move>Welcome to the interview. First question: how would you verify it?<notes>n</notes>"
         if not meta.get("next-question"):
-            return "<notes>n</notes><move>next</move>Thank you. Your report is being prepared."
-        return "<notes>n</notes><move>next</move>Thanks. " + questions.by_id(meta["next-question"]).text
+            return "<move>next</move>Thank you. Your report is being prepared.<notes>n</notes>"
+        return "<move>next</move>Thanks. " + questions.by_id(meta["next-question"]).text + "<notes>n</notes>"
 
     respond.reads_headers = True  # type: ignore[attr-defined]
     return respond

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..domain import Speaker, TurnKind
+from ..domain import Mode, Speaker, TurnKind
 from ..errors import InterviewerError, StaleSessionError
 from ..interview import Interview
 from ..llm import status_sink
@@ -14,11 +14,22 @@ from .rating import rate_answer
 from .session import buffer_for, forget_stale_copy, say
 from .text import plain
 
+FEEDBACK_POLL_SECONDS = 1.0
+PREPARING = "Feedback on this answer is being prepared; carry on, it will appear here."
+
 
 def show_turns(interview: Interview, rate: bool = False) -> None:
-    """The stored transcript; with ``rate``, a one-click self-rating under each question's first answer."""
+    """The stored transcript; with ``rate``, a one-click self-rating under each question's first answer.
+
+    In coach mode each finished question's feedback follows its last answer, from the stored grade,
+    as soon as there is one (sessions from before kept their feedback as a turn of its own).
+    """
+    turns = interview.transcript.turns
+    coach = interview.config.mode is Mode.COACH
+    as_turn = {t.question_id for t in turns if t.kind is TurnKind.FEEDBACK}
+    last_answer = {t.question_id: i for i, t in enumerate(turns) if t.kind is TurnKind.ANSWER}
     rated: set[str] = set()
-    for turn in interview.transcript.turns:
+    for index, turn in enumerate(turns):
         role = "user" if turn.speaker is Speaker.CANDIDATE else "assistant"
         with st.chat_message(role):
             if turn.kind is TurnKind.FEEDBACK:
@@ -29,6 +40,28 @@ def show_turns(interview: Interview, rate: bool = False) -> None:
             if rate and turn.kind is TurnKind.ANSWER and question is not None and question.id not in rated:
                 rated.add(question.id)
                 rate_answer(interview, question)
+        qid = turn.question_id
+        if coach and qid and last_answer.get(qid) == index and qid in interview.state.completed and qid not in as_turn:
+            with st.chat_message("assistant"):
+                _feedback(interview, qid)
+
+
+def _feedback(interview: Interview, question_id: str) -> None:
+    text = interview.feedback(question_id)
+    if text is None:
+        _feedback_when_ready(interview, question_id)
+    else:
+        st.info(plain(text))
+
+
+@st.fragment(run_every=FEEDBACK_POLL_SECONDS)
+def _feedback_when_ready(interview: Interview, question_id: str) -> None:
+    # Only this box reruns while the grade is made, so the next question is never held up by it.
+    text = interview.feedback(question_id)
+    if text is None:
+        st.caption(PREPARING)
+    else:
+        st.info(plain(text))
 
 
 def stream_turn(turn: TurnStream, rerun: bool = True, unsaved: str | None = None) -> None:

@@ -20,7 +20,7 @@ from interviewer.interview import Interview
 from interviewer.llm import LLMRequest, Message, complete_structured
 from interviewer.questions import plan_questions
 from interviewer.storage import Store
-from tests.fakes.anthropic_server import FakeAnthropic
+from tests.fakes.anthropic_server import FakeAnthropic, content_text
 from tests.fakes.claude_script import scripted_claude
 from tests.fakes.keys import fake_key
 
@@ -78,45 +78,17 @@ def test_full_interview_on_the_anthropic_backend(fake: FakeAnthropic, live_setti
     interview.close()
 
 
-def test_stable_prefix_carries_cache_control(fake: FakeAnthropic, live_settings: Settings) -> None:
-    fake.add_text("<notes>n</notes><move>next</move>Hello.")
-    fake.add_json(grade_json([QualityId.CALIBRATED_SKEPTICISM], "we sample outputs"))
-    backend = create_backend("anthropic", settings=live_settings)
-    interview = Interview(backend, InterviewConfig(num_questions=3, seed=1))
-    interview.start().read()
-    grader_item = GradingItem(
-        question_id="q",
-        question_text="How?",
-        answers=["First, we sample outputs weekly."],
-        qualities=[QualityId.CALIBRATED_SKEPTICISM],
-    )
-    backend.grader.grade(grader_item)
-    interviewer_body, grader_body = (r.body for r in fake.message_requests)
-    assert interviewer_body["system"][0]["cache_control"] == {"type": "ephemeral"}
-    assert "cache_control" not in interviewer_body["system"][1], "the per-turn block changes every turn"
-    assert grader_body["system"][0]["cache_control"] == {"type": "ephemeral"}
-    assert "calibrated_skepticism" in grader_body["system"][0]["text"]
-    assert grader_body["output_config"]["format"]["type"] == "json_schema"
-    interview.close()
-
-
 def test_cached_prefixes_are_long_enough_to_be_cached(fake: FakeAnthropic, live_settings: Settings) -> None:
     # The API ignores cache_control on a prefix under 1024 tokens (Sonnet's minimum), even for a narrow focus.
-    fake.add_text("<notes>n</notes><move>next</move>Hello.")
+    fake.add_text("<move>next</move>Hello.<notes>n</notes>")
     backend = create_backend("anthropic", settings=live_settings)
     interview = Interview(backend, InterviewConfig(num_questions=3, focus=[QualityId.PRODUCT_ALTITUDE], seed=1))
     interview.start().read()
     interview.close()
-    from interviewer.domain import AnswerGrade
-    from interviewer.reporting import Exchange, review_answers
-
     question = plan_questions(InterviewConfig(num_questions=3, seed=1))[0]
-    graded = AnswerGrade(question_id=question.id, grades=[], grader="test")
-    answers = review_answers([Exchange(question, ["An answer."], graded)])
-    report = backend.reporter.request(InterviewConfig(), answers, [])
     grader = backend.grader.request(GradingItem.from_question(question, ["An answer."]))
     interviewer_prefix = fake.message_requests[0].body["system"][0]["text"]
-    for prefix in (interviewer_prefix, report.system[0].text, grader.system[0].text):
+    for prefix in (interviewer_prefix, grader.system[0].text):
         assert count_tokens(prefix) >= 1024
 
 
@@ -143,14 +115,14 @@ def test_a_long_interview_stays_within_the_budget_to_the_report(
     assert len(report.answers) == len(questions)
     for sent in fake.message_requests:
         body = sent.body
-        used = sum(count_tokens(b["text"]) for b in body["system"]) + sum(  # type: ignore[union-attr, index]
-            count_tokens(m["content"]) + 4
+        used = count_tokens(content_text(body["system"])) + sum(  # type: ignore[arg-type]
+            count_tokens(content_text(m["content"])) + 4
             for m in body["messages"]  # type: ignore[union-attr, index]
         )
         assert used <= budget, f"a {len(body['messages'])}-message request used about {used} tokens"  # type: ignore[arg-type]
     # The report is written beside the last grade and the closing reply, so it need not be the last request.
     report_request = next(r for r in fake.message_requests if r.headers.get("x-interviewer-purpose") == "report")
-    report_user = report_request.body["messages"][-1]["content"]  # type: ignore[index]
+    report_user = content_text(report_request.body["messages"][-1]["content"])  # type: ignore[index]
     assert "words left out to fit the token budget" in report_user
     assert all(f"My decision for question {n} is to pilot first." in report_user for n in range(len(questions)))
     interview.close()
@@ -165,8 +137,8 @@ def test_schema_violation_is_re_asked_once_then_accepted(fake: FakeAnthropic, li
     assert output.grades[0].score == 3
     _first, second = (r.body for r in fake.message_requests)
     assert len(second["messages"]) == 3
-    assert "did not match the required JSON schema" in second["messages"][2]["content"]
-    assert "score" in second["messages"][2]["content"]
+    assert "did not match the required JSON schema" in content_text(second["messages"][2]["content"])
+    assert "score" in content_text(second["messages"][2]["content"])
     assert usage.input_tokens > 0
 
 
@@ -202,11 +174,18 @@ def test_request_is_trimmed_to_the_budget_once_so_the_replay_key_is_what_is_sent
     request = backend.interviewer.request(ctx)  # type: ignore[attr-defined]
     backend.llm.stream(request).read()  # type: ignore[union-attr]
     sent = fake.message_requests[0].body["messages"]
-    assert [m.model_dump() for m in request.messages] == sent, "nothing is trimmed again on the way out"
+    sent_texts = [
+        block if isinstance(block, str) else block["text"]
+        for m in sent
+        for block in ([m["content"]] if isinstance(m["content"], str) else m["content"])
+    ]
+    assert [m.content for m in request.messages] == sent_texts, "nothing is trimmed again on the way out"
     assert request_key(request) == request_key(request.model_copy()), "the key is that of the request sent"
     assert len(sent) < len(turns) / 2
-    assert sent[-1]["content"].endswith("The latest answer.")
-    assert sent[0]["role"] == "user" and "trimmed to fit the token budget" in sent[0]["content"]
+    assert sent_texts[-2].endswith("The latest answer."), (
+        "the latest answer is kept, just before the turn's instructions"
+    )
+    assert sent[0]["role"] == "user" and "trimmed to fit the token budget" in content_text(sent[0]["content"])
     roles = [m["role"] for m in sent]
     assert all(a != b for a, b in itertools.pairwise(roles)), "roles must alternate"
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from interviewer.header import HeaderSplitter
 from tests.fakes.anthropic_server import FakeAnthropic
 from tests.fakes.claude_script import scripted_claude
 from tests.fakes.keys import fake_key
@@ -303,7 +304,9 @@ def test_an_answer_typed_while_claude_is_still_speaking_is_kept(
 
         streamed = [r for r in fake.message_requests if r.body.get("stream")]
         assert len(streamed) == 3, "opening, the reply to the first answer, the reply to the second"
-        interrupted = str(scripted_claude()(streamed[1].body, streamed[1].headers)).split("</move>", 1)[1]
+        splitter = HeaderSplitter()
+        reply = str(scripted_claude()(streamed[1].body, streamed[1].headers))
+        interrupted = splitter.feed(reply) + splitter.finish()
         for attempt in ("before", "after"):
             page.get_by_text("Question 3 of").first.wait_for(timeout=30_000)
             bubbles = page.locator('[data-testid="stChatMessage"]')

@@ -19,7 +19,7 @@ from .budget import price
 from .config import Settings
 from .domain import Usage
 from .errors import BackendError, MissingKeyError
-from .llm import Completion, LLMRequest, TextStream, report_status
+from .llm import Completion, LLMRequest, Message, TextStream, report_status
 
 T = TypeVar("T")
 
@@ -165,7 +165,7 @@ class AnthropicLLM:
             "model": request.model,
             "max_tokens": request.max_tokens,
             "system": system,
-            "messages": [m.model_dump() for m in request.messages],
+            "messages": _wire_messages(request.messages),
         }
         if request.meta:
             # What the request is about travels beside it, for fakes and gateways; never in the recorded key.
@@ -203,6 +203,27 @@ class AnthropicLLM:
     def _redact(self, text: str) -> str:
         key = self.settings.api_key
         return text.replace(key, "[redacted]") if key else text
+
+
+def _wire_messages(messages: list[Message]) -> list[dict[str, Any]]:
+    """Messages as the API takes them: one role after another, a run of one role as one message of blocks.
+
+    A message marked for caching ends in a ``cache_control`` block; an unmarked run stays a plain string.
+    """
+    wire: list[dict[str, Any]] = []
+    for message in messages:
+        block: dict[str, Any] = {"type": "text", "text": message.content}
+        if message.cache:
+            block["cache_control"] = {"type": "ephemeral"}
+        if wire and wire[-1]["role"] == message.role:
+            wire[-1]["content"].append(block)
+        else:
+            wire.append({"role": message.role, "content": [block]})
+    for item in wire:
+        blocks = item["content"]
+        if len(blocks) == 1 and "cache_control" not in blocks[0]:
+            item["content"] = blocks[0]["text"]
+    return wire
 
 
 def _error_text(exc: anthropic.APIError) -> str:

@@ -8,7 +8,7 @@ the API's own usage figures replace it whenever a response carries them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from .config import DEFAULT_BUDGET
@@ -42,8 +42,13 @@ def _encoding() -> Any:
         ) from exc
 
 
+@lru_cache(maxsize=4096)
 def count_tokens(text: str) -> int:
-    """Estimated tokens in a text (tiktoken cl100k_base, offline)."""
+    """Estimated tokens in a text (tiktoken cl100k_base, offline).
+
+    Cached by text: a request is counted again on every turn, and all but its newest parts were
+    counted before.
+    """
     return len(_encoding().encode(text, disallowed_special=()))
 
 
@@ -54,24 +59,33 @@ def request_tokens(request: LLMRequest) -> int:
     return system + messages + 8
 
 
-def fit_to_budget(request: LLMRequest, budget: int = DEFAULT_BUDGET) -> LLMRequest:
-    """Trim the oldest turns, replacing them by a one-line summary each, until the request fits.
+TRIM_STEP = 6
+"""Messages (three exchanges) trimmed at a time: the cut moves seldom, so the prefix after it stays cached."""
 
-    The system prompt and the latest message are always kept; user and assistant turns stay
-    alternating, starting with a user turn, as the Messages API requires.
+
+def fit_to_budget(request: LLMRequest, budget: int = DEFAULT_BUDGET, step: int = TRIM_STEP) -> LLMRequest:
+    """Trim the oldest turns, replacing them by a short summary, until the request fits.
+
+    The system prompt and the latest run of user messages (the answer, and the turn's instructions
+    after it) are always kept. Turns are cut ``step`` messages at a time, so from one turn to the
+    next the cut usually stays where it was and the prompt up to the newest turn is the one the
+    previous request cached; the kept turns still start with a user turn, as the API requires.
 
     Raises:
-        ConfigError: even the system prompt and the latest message exceed the budget.
+        ConfigError: even the system prompt and the latest messages exceed the budget.
     """
     if request_tokens(request) <= budget:
         return request
     messages = list(request.messages)
-    dropped: list[Message] = []
-    while len(messages) > 1:
-        # Drop a user/assistant pair so that alternation survives.
-        dropped.extend(messages[:2])
-        messages = messages[2:]
-        trimmed = request.model_copy(update={"messages": _with_summary(dropped, messages)})
+    latest = len(messages) - 1
+    while latest > 0 and messages[latest - 1].role == "user":
+        latest -= 1
+    cut = 0
+    while cut < latest:
+        cut = min(cut + step, latest)
+        if messages[cut].role != "user":
+            cut = min(cut + 1, latest)
+        trimmed = request.model_copy(update={"messages": _with_summary(messages[:cut], messages[cut:])})
         if request_tokens(trimmed) <= budget:
             return trimmed
     raise ConfigError(
@@ -156,7 +170,7 @@ def _with_summary(dropped: list[Message], kept: list[Message]) -> list[Message]:
     head += f"; the gist of the last {len(recent)}:]" if older else "; their gist:]"
     note = head + "\n" + "\n".join(lines)
     first = kept[0]
-    return [Message(role=first.role, content=f"{note}\n\n{first.content}"), *kept[1:]]
+    return [first.model_copy(update={"content": f"{note}\n\n{first.content}"}), *kept[1:]]
 
 
 def _gist(text: str, words: int = 14) -> str:

@@ -27,10 +27,17 @@ def report_status(message: str) -> None:
 
 
 class Message(BaseModel):
-    """One chat message sent to the model."""
+    """One chat message sent to the model.
+
+    Consecutive messages of one role are sent as one message of several blocks, so a stable part
+    (the transcript) and a changing part (this turn's instructions) can sit on either side of a
+    cache marker.
+    """
 
     role: Literal["user", "assistant"]
     content: str
+    cache: bool = False
+    """Whether the prompt up to the end of this message is a prefix the next request will reuse."""
 
 
 class SystemBlock(BaseModel):
@@ -60,7 +67,8 @@ class LLMRequest(BaseModel):
             "model": self.model,
             "max_tokens": self.max_tokens,
             "system": [b.text for b in self.system],
-            "messages": [m.model_dump() for m in self.messages],
+            # Cache markers change what is billed, never the reply: they are not part of the key.
+            "messages": [{"role": m.role, "content": m.content} for m in self.messages],
             "output_schema": self.output_schema,
             "sample": sample,
         }

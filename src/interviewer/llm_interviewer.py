@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 from . import prompt_context
 from .budget import fit_to_budget
 from .config import DEFAULT_BUDGET
-from .domain import Speaker, Transcript
+from .domain import InterviewConfig, Speaker, Transcript
 from .llm import LLM, Completion, LLMRequest, Message, SystemBlock, TextStream
 from .templates import TemplateSet
 from .turns import InterviewerDraft, TurnContext
@@ -37,25 +39,36 @@ class LLMInterviewer:
         self.model = model
         self.budget = budget
         self.name = f"llm:{model}"
+        self._systems: dict[str, str] = {}
 
     def request(self, ctx: TurnContext) -> LLMRequest:
-        """The request for a turn: cached persona and rubric prefix, then this turn's instructions.
+        """The request for a turn: the persona and rubric, the transcript, then this turn's instructions.
 
-        Older turns are trimmed to the budget here, once, so the request that is sent is the one
-        recordings are keyed on.
+        That order keeps every stable part in front: the system prompt is the same for every
+        interview of one set-up, and the transcript so far is what the previous turn's request
+        cached. The turn's instructions change every turn, so they come last, after the marker.
+        Older turns are trimmed to the budget here, once, so the request that is
+        sent is the one recordings are keyed on.
         """
-        stable = self.templates.render("interviewer_system.j2", prompt_context.interviewer_system(ctx.config))
+        stable = self._system(ctx.config)
         turn = self.templates.render(
             "interviewer_turn.j2",
             prompt_context.interviewer_turn(
                 ctx.step.value, ctx.question, ctx.number, ctx.total, ctx.follow_ups_left, ctx.next_question
             ),
         )
+        messages = transcript_messages(ctx.transcript)
+        read_again = ctx.next_question is not None or ctx.follow_ups_left > 0
+        # The marker reads the longest prefix cached before and writes up to itself. On the reply that
+        # closes the interview nothing will be read again, so it goes where the previous turn put
+        # its own: all read, nothing written.
+        mark = len(messages) - 1 if read_again else max(len(messages) - 3, 0)
+        messages[mark] = messages[mark].model_copy(update={"cache": True})
         request = LLMRequest(
             purpose="interviewer",
             model=self.model,
-            system=[SystemBlock(text=stable, cache=True), SystemBlock(text=turn)],
-            messages=transcript_messages(ctx.transcript),
+            system=[SystemBlock(text=stable, cache=True)],
+            messages=[*messages, Message(role="user", content=turn)],
             max_tokens=INTERVIEWER_MAX_TOKENS,
             meta={
                 "purpose": "interviewer",
@@ -66,6 +79,14 @@ class LLMInterviewer:
             },
         )
         return fit_to_budget(request, self.budget)
+
+    def _system(self, config: InterviewConfig) -> str:
+        # Rendered once per set-up (keyed by what the template receives), not once per turn.
+        context = prompt_context.interviewer_system(config)
+        key = json.dumps(context, sort_keys=True, default=lambda value: value.model_dump(mode="json"))
+        if key not in self._systems:
+            self._systems[key] = self.templates.render("interviewer_system.j2", context)
+        return self._systems[key]
 
     def reply(self, ctx: TurnContext) -> InterviewerDraft:
         """Stream the model's reply; the turn pipeline parses its private header and checks how it ended."""

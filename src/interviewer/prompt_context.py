@@ -40,7 +40,7 @@ def _focus(config: InterviewConfig) -> list[Quality]:
 
 
 def interviewer_system(config: InterviewConfig) -> dict[str, Any]:
-    """Stable for a whole interview, so it is the cached prefix."""
+    """The same for every interview of one set-up, so it is the cached prefix."""
     return {
         "role": ROLE_TITLES[config.role],
         "role_description": ROLE_DESCRIPTIONS[config.role],

@@ -167,7 +167,7 @@ class LLMReporter:
     def request(
         self, config: InterviewConfig, answers: list[AnswerReview], summaries: list[QualitySummary]
     ) -> LLMRequest:
-        """The report request: roles and rubric (cached), then the graded interview, shortened to the budget."""
+        """The report request: roles and rubric, then the graded interview, shortened to the budget."""
         rubric = all_qualities()
         scores = [
             {
@@ -195,7 +195,8 @@ class LLMReporter:
             return LLMRequest(
                 purpose="report",
                 model=self.model,
-                system=[SystemBlock(text=system, cache=True)],
+                # Not marked: one report is written per interview, so a cached copy would not be read again.
+                system=[SystemBlock(text=system)],
                 messages=[
                     Message(
                         role="user",

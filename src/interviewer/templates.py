@@ -40,7 +40,7 @@ TEMPLATE_FILES = (
     "report_system.j2",
     "report_user.j2",
 )
-"""Every template a set may hold; the ``*_system`` ones are the stable, cached prefixes."""
+"""Every template a set may hold; the ``*_system`` ones are stable prefixes (the interviewer's and grader's cached)."""
 
 MANIFEST = "manifest.toml"
 DEFAULT_SET = "default"

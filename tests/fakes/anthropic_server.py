@@ -135,6 +135,8 @@ class FakeAnthropic:
         self.caching = False
         """Simulate prompt caching: ``cache_control`` prefixes seen before are read, new ones written."""
         self._cache: dict[str, int] = {}
+        self.cache_usage: list[tuple[str, dict[str, int]]] = []
+        """With ``caching``: each message request's purpose (``x-interviewer-purpose``) and cache figures."""
 
     def start(self) -> Self:
         """Bind a free port and serve from a non-daemon thread; returns self."""
@@ -312,6 +314,16 @@ class FakeAnthropic:
 
 CACHE_MINIMUM_TOKENS = 1024
 """The smallest prefix the API caches (Sonnet's minimum)."""
+CACHE_LOOKBACK = 20
+"""Block boundaries before a marker at which the API also looks for a cached prefix."""
+MAX_BREAKPOINTS = 4
+
+
+def content_text(content: str | list[Any]) -> str:
+    """A message's or system prompt's text, whether sent as a string or as a list of blocks."""
+    if isinstance(content, str):
+        return content
+    return "".join(block if isinstance(block, str) else block.get("text", "") for block in content)
 
 
 def _blocks(body: dict[str, Any]) -> list[tuple[str, bool]]:
@@ -331,25 +343,33 @@ def _blocks(body: dict[str, Any]) -> list[tuple[str, bool]]:
 
 
 def _cache_usage(fake: FakeAnthropic, body: dict[str, Any]) -> dict[str, int]:
-    """Tokens read from and written to the simulated cache, and the rest, for one request."""
+    """Tokens read from and written to the simulated cache, and the rest, for one request.
+
+    As the API documents it: each ``cache_control`` marker writes the prefix up to its block (when
+    that prefix is long enough); a read is the longest prefix cached earlier that ends at the marker
+    or at one of the ``CACHE_LOOKBACK`` block boundaries before it. The markers are not part of the
+    prefix, so the same content marked in a different place still matches.
+    """
     import hashlib
 
     total = _input_tokens(body)
-    prefix, tokens, read, written = hashlib.sha256(str(body.get("model")).encode()), 0, 0, 0
-    breakpoints: list[tuple[str, int]] = []
+    prefix, tokens = hashlib.sha256(str(body.get("model")).encode()), 0
+    boundaries: list[tuple[str, int, bool]] = []
     for text, marked in _blocks(body):
-        prefix.update(text.encode())
+        prefix.update(text.encode() + b"\0")
         tokens += _tokens(text)
-        if marked and tokens >= CACHE_MINIMUM_TOKENS:
-            breakpoints.append((prefix.hexdigest(), tokens))
+        boundaries.append((prefix.hexdigest(), tokens, marked))
+    marks = [i for i, (_key, upto, marked) in enumerate(boundaries) if marked and upto >= CACHE_MINIMUM_TOKENS]
+    read = 0
     with fake._lock:
-        for key, upto in breakpoints:
-            if key in fake._cache:
-                read = max(read, upto)
-        for key, upto in breakpoints:
-            fake._cache.setdefault(key, upto)
-    if breakpoints:
-        written = max(0, breakpoints[-1][1] - read)
+        for i in marks:
+            for key, upto, _marked in reversed(boundaries[max(0, i - CACHE_LOOKBACK) : i + 1]):
+                if key in fake._cache:
+                    read = max(read, upto)
+                    break
+        for i in marks:
+            fake._cache.setdefault(boundaries[i][0], boundaries[i][1])
+    written = max(0, boundaries[marks[-1]][1] - read) if marks else 0
     return {
         "input_tokens": max(0, total - read - written),
         "cache_read_input_tokens": read,
@@ -357,7 +377,13 @@ def _cache_usage(fake: FakeAnthropic, body: dict[str, Any]) -> dict[str, int]:
     }
 
 
-def _message(script: _Script, body: dict[str, Any], fake: FakeAnthropic | None = None) -> dict[str, Any]:
+def _breakpoints(body: dict[str, Any]) -> int:
+    return sum(marked for _text, marked in _blocks(body))
+
+
+def _message(
+    script: _Script, body: dict[str, Any], fake: FakeAnthropic | None = None, purpose: str = ""
+) -> dict[str, Any]:
     usage = {
         "input_tokens": _input_tokens(body),
         "cache_creation_input_tokens": 0,
@@ -367,6 +393,8 @@ def _message(script: _Script, body: dict[str, Any], fake: FakeAnthropic | None =
     }
     if fake is not None and fake.caching:
         usage |= _cache_usage(fake, body)
+        with fake._lock:
+            fake.cache_usage.append((purpose, dict(usage)))
     return {
         "id": _new_id("msg_fake_"),
         "type": "message",
@@ -411,6 +439,11 @@ class _Handler(BaseHTTPRequestHandler):
             return self._fail(400, "invalid_request_error", msg)
         if path == COUNT_TOKENS_PATH:
             return self._send_json(200, {"input_tokens": _input_tokens(body)})
+        if _breakpoints(body) > MAX_BREAKPOINTS:
+            msg = (
+                f"A maximum of {MAX_BREAKPOINTS} blocks with cache_control may be provided. Found {_breakpoints(body)}."
+            )
+            return self._fail(400, "invalid_request_error", msg)
         try:
             script = fake._next_script(body, headers)
         except Exception as exc:
@@ -425,14 +458,14 @@ class _Handler(BaseHTTPRequestHandler):
             msg = "FakeAnthropic: add_stream_error() scripted, request not streaming"
             return self._fail(500, "api_error", msg)
         if streaming:
-            return self._stream(script, body)
+            return self._stream(script, body, headers.get("x-interviewer-purpose", ""))
         if fake.complete_delay:
             time.sleep(fake.complete_delay)
-        return self._send_json(200, _message(script, body, fake))
+        return self._send_json(200, _message(script, body, fake, headers.get("x-interviewer-purpose", "")))
 
-    def _stream(self, script: _Script, body: dict[str, Any]) -> None:
+    def _stream(self, script: _Script, body: dict[str, Any], purpose: str = "") -> None:
         fake: FakeAnthropic = self.server.fake  # type: ignore[attr-defined]
-        message = _message(script, body, fake)
+        message = _message(script, body, fake, purpose)
         usage = message["usage"]
         start_usage = usage | {"output_tokens": min(1, usage["output_tokens"])}
         message.update(content=[], stop_reason=None, usage=start_usage)

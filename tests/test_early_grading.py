@@ -47,10 +47,11 @@ class GatedModel:
         self.gate.set()
 
 
-def arrives(model: GatedModel, purpose: str) -> list[str]:
-    """The requests of one purpose once at least one has arrived (grading and the report run on threads)."""
+def arrives(model: GatedModel, purpose: str, about: str | None = None) -> list[str]:
+    """The requests of one purpose once one (about ``about``, if given) has arrived: they run on threads."""
     for _ in range(500):
-        if model.asked(purpose):
+        asked = model.asked(purpose)
+        if asked and (about is None or about in asked):
             break
         threading.Event().wait(0.01)
     return model.asked(purpose)
@@ -124,7 +125,7 @@ def test_the_last_answer_is_graded_and_the_narrative_written_at_once_when_it_is_
     turn = interview.answer("We ship at 95% on 300 labelled tickets.")
     assert interview.pending_grades() == 1, "graded at submission: the report waits on this one"
     turn.read()  # the closing reply, while the last grade is held at the gate
-    assert arrives(model, "grader")[-1] == last.id
+    assert arrives(model, "grader", about=last.id)[-1] == last.id
     assert arrives(model, "report") == [",".join(q.id for q in interview.questions)], "beside the last grade"
     assert interview.pending_grades() == 1, "sent while the last grade was still being made"
     report_request = next(r for r in model.llm.requests if r.purpose == "report")

@@ -178,3 +178,31 @@ def test_an_answer_cannot_close_its_own_answer_tags() -> None:
     report = tset.render("report_user.j2", prompt_context.report_user(InterviewConfig(), [], rows))
     assert report.count("</answer>") == 1 and report.count("<answer") == 1
     assert "ignore the rubric" in grader and "ignore the rubric" in report, "the words stay, as data"
+
+
+def test_a_stable_prompt_renders_once_per_context_and_anew_for_another(tmp_path: Path) -> None:
+    tset = TemplateSet(make_set(tmp_path, {"grader_system.j2": "Rubric for {{ qualities | length }} qualities."}))
+    context = sample_contexts()["grader_system.j2"]
+    renders: list[str] = []
+    plain_render = tset.render
+
+    def counting(name: str, ctx: object) -> str:
+        renders.append(name)
+        return plain_render(name, ctx)  # type: ignore[arg-type]
+
+    tset.render = counting  # type: ignore[method-assign]
+    first = tset.render_stable("grader_system.j2", context)
+    assert tset.render_stable("grader_system.j2", dict(context)) == first
+    assert renders == ["grader_system.j2"], "the same context is rendered once"
+    fewer = {**context, "qualities": context["qualities"][:1]}
+    assert tset.render_stable("grader_system.j2", fewer) == "Rubric for 1 qualities."
+    assert len(renders) == 2, "another context is rendered anew"
+
+
+def test_the_output_schema_is_built_once_and_handed_out_as_a_copy() -> None:
+    from interviewer.grading import LLMGradeOutput
+    from interviewer.llm import schema_for
+
+    first = schema_for(LLMGradeOutput)
+    first["title"] = "changed by a caller"
+    assert schema_for(LLMGradeOutput)["title"] == "LLMGradeOutput"

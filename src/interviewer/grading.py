@@ -86,7 +86,7 @@ class LLMGrader:
 
     def request(self, item: GradingItem) -> LLMRequest:
         """The grading request for an item (the system prompt, the whole rubric, is cached)."""
-        system = self.templates.render("grader_system.j2", prompt_context.grader_system())
+        system = self.templates.render_stable("grader_system.j2", prompt_context.grader_system())
 
         def build(answers: list[str]) -> LLMRequest:
             user = self.templates.render(

@@ -9,6 +9,7 @@ what is asked for) rather than on a list of exact sentences, so that new wording
 
 from __future__ import annotations
 
+import functools
 import re
 
 _GRADER = (
@@ -94,8 +95,10 @@ _OPENS_LETTER = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=8192)
 def why_addressed(sentence: str) -> str | None:
     """What makes a sentence text addressed to a grader (for example "asks for a score"), or None."""
+    # Every offline check reads the same answer's sentences again: the patterns run once a sentence.
     for name, pattern in _PATTERNS.items():
         if pattern.search(sentence):
             return name

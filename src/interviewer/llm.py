@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -122,7 +124,13 @@ class LLM(Protocol):
 
 
 def schema_for(model: type[BaseModel]) -> dict[str, Any]:
-    """The JSON schema sent to the model for a pydantic output type."""
+    """The JSON schema sent to the model for a pydantic output type (a copy the caller may change)."""
+    return copy.deepcopy(_schema(model))
+
+
+@functools.cache
+def _schema(model: type[BaseModel]) -> dict[str, Any]:
+    # Pydantic builds the schema anew on every call: about 2 ms, for every grading request.
     return model.model_json_schema()
 
 

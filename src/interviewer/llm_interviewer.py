@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 from . import prompt_context
 from .budget import fit_to_budget
 from .config import DEFAULT_BUDGET
-from .domain import InterviewConfig, Speaker, Transcript
+from .domain import Speaker, Transcript
 from .llm import LLM, Completion, LLMRequest, Message, SystemBlock, TextStream
 from .templates import TemplateSet
 from .turns import InterviewerDraft, TurnContext
@@ -39,7 +37,6 @@ class LLMInterviewer:
         self.model = model
         self.budget = budget
         self.name = f"llm:{model}"
-        self._systems: dict[str, str] = {}
 
     def request(self, ctx: TurnContext) -> LLMRequest:
         """The request for a turn: the persona and rubric, the transcript, then this turn's instructions.
@@ -50,7 +47,7 @@ class LLMInterviewer:
         Older turns are trimmed to the budget here, once, so the request that is
         sent is the one recordings are keyed on.
         """
-        stable = self._system(ctx.config)
+        stable = self.templates.render_stable("interviewer_system.j2", prompt_context.interviewer_system(ctx.config))
         turn = self.templates.render(
             "interviewer_turn.j2",
             prompt_context.interviewer_turn(
@@ -79,14 +76,6 @@ class LLMInterviewer:
             },
         )
         return fit_to_budget(request, self.budget)
-
-    def _system(self, config: InterviewConfig) -> str:
-        # Rendered once per set-up (keyed by what the template receives), not once per turn.
-        context = prompt_context.interviewer_system(config)
-        key = json.dumps(context, sort_keys=True, default=lambda value: value.model_dump(mode="json"))
-        if key not in self._systems:
-            self._systems[key] = self.templates.render("interviewer_system.j2", context)
-        return self._systems[key]
 
     def reply(self, ctx: TurnContext) -> InterviewerDraft:
         """Stream the model's reply; the turn pipeline parses its private header and checks how it ended."""

@@ -178,7 +178,7 @@ class LLMReporter:
             }
             for s in summaries
         ]
-        system = self.templates.render("report_system.j2", prompt_context.report_system())
+        system = self.templates.render_stable("report_system.j2", prompt_context.report_system())
 
         def build(texts: list[str]) -> LLMRequest:
             remaining = iter(texts)

@@ -8,6 +8,7 @@ may also extend or include a default one as ``default/<file>``.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tomllib
 import traceback
@@ -109,6 +110,7 @@ class TemplateSet:
             lstrip_blocks=True,
             keep_trailing_newline=False,
         )
+        self._stable: dict[tuple[str, str], str] = {}
 
     @property
     def name(self) -> str:
@@ -188,6 +190,17 @@ class TemplateSet:
             raise TemplateError([_syntax_problem(self, exc)]) from exc
         except (jinja2.UndefinedError, SecurityError, jinja2.TemplateError) as exc:
             raise TemplateError([_runtime_problem(self, name, exc)]) from exc
+
+    def render_stable(self, name: str, context: Mapping[str, Any]) -> str:
+        """``render``, remembered for the same context: for a prompt that every request repeats.
+
+        A system prompt renders the same for a whole interview (or every grading call), so it is
+        rendered once rather than on every request.
+        """
+        key = (name, json.dumps(context, sort_keys=True, default=_jsonable))
+        if key not in self._stable:
+            self._stable[key] = self.render(name, context)
+        return self._stable[key]
 
     def validate(self, sample_contexts: Mapping[str, Mapping[str, Any]]) -> list[TemplateProblem]:
         """Every problem in the set: syntax, unknown files, unknown variables, failing renders."""
@@ -310,3 +323,10 @@ def load_set(name_or_dir: str | Path = DEFAULT_SET, extra: Path | None = None) -
 
 
 SampleContexts = Callable[[], Mapping[str, Mapping[str, Any]]]
+
+
+def _jsonable(value: Any) -> Any:
+    dump = getattr(value, "model_dump", None)
+    if callable(dump):
+        return dump(mode="json")
+    raise TypeError(f"{type(value).__name__} in a template context cannot be used as a cache key")

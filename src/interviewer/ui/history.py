@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from ..domain import ROLE_TITLES, Role
 from ..progress import score_history, self_calibration
 from ..rubric import qualities
 from ..storage import SessionSummary, Store
-from .charts import progress_chart
 
 
 def history_view(sessions: list[SessionSummary], store: Store) -> None:
@@ -27,7 +25,7 @@ def history_view(sessions: list[SessionSummary], store: Store) -> None:
         }
         row.update({rubric[q].name: score for q, score in past.scores.items()})
         rows.append(row)
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.dataframe(rows, hide_index=True, width="stretch")
     st.caption("Open any session from the sidebar to see its report or carry on where you stopped.")
     calibrated = self_calibration(store)
     if calibrated.ratings:
@@ -53,4 +51,7 @@ def progress_view(store: Store) -> None:
     if len({p.session_id for p in shown}) < 2:
         st.caption(f"One finished session so far as {ROLE_TITLES[role]}: the chart needs two.")
         return
+    # Altair and pandas take seconds to import; only a page with a chart should pay for them.
+    from .charts import progress_chart
+
     st.altair_chart(progress_chart(shown), width="stretch")

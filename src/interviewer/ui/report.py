@@ -9,7 +9,6 @@ from ..domain import ROLE_TITLES, AnswerReview, QualityGrade, Report
 from ..export import shown_score
 from ..reporting import asked_in
 from ..rubric import qualities
-from .charts import score_chart
 from .text import plain, quoted
 
 COVERED = ":green[:material/check_circle:]"
@@ -46,6 +45,9 @@ def show_report(report: Report, history: Calibration | None = None) -> None:
 def _by_quality(report: Report) -> None:
     rubric = qualities()
     st.subheader("By quality")
+    # Altair and pandas take seconds to import; only a page with a chart should pay for them.
+    from .charts import score_chart
+
     st.altair_chart(score_chart(report.qualities), width="stretch")
     for summary in report.qualities:
         where = asked_in(summary.from_questions or summary.probed_in, report.answers)

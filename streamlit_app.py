@@ -7,13 +7,18 @@ import os
 import streamlit as st
 
 from interviewer import coach
+from interviewer.backends import Backend, create_backend
 from interviewer.config import Settings
+from interviewer.domain import Role
+from interviewer.drills import Drill
 from interviewer.errors import InterviewerError
 from interviewer.progress import weakest_qualities
 from interviewer.storage import Store
 from interviewer.ui.history import history_view, progress_view
 from interviewer.ui.interview_page import interview_page
+from interviewer.ui.job_post_view import job_post_view, preset
 from interviewer.ui.messages import explain
+from interviewer.ui.practice_page import drill_page, plan_view, practice_menu, practice_target, question_page
 from interviewer.ui.report_page import report_page
 from interviewer.ui.session import current_interview, open_on_screen, show_messages
 from interviewer.ui.setup_page import setup_form
@@ -56,15 +61,31 @@ with st.sidebar:
         sessions = []
     history_sidebar(sessions)
 
+
+def chosen_backend() -> Backend:
+    return create_backend(choice.backend, settings=choice.settings, templates=choice.templates)
+
+
 try:
-    interview = current_interview(choice.settings, store)
-    if interview is None:
-        config = setup_form(weakest_qualities(store))
+    practice = practice_target()
+    interview = None if practice else current_interview(choice.settings, store)
+    if practice is not None:
+        backend = chosen_backend()
+        _, item = practice
+        if isinstance(item, Drill):
+            drill_page(item, backend, store)
+        else:
+            question_page(item, backend, store)
+    elif interview is None:
+        config = setup_form(weakest_qualities(store), preset())
         show_messages()
         if config is not None:
             interview = coach.open_interview(choice.backend, choice.settings, choice.templates, config, store)
             open_on_screen(interview)
             stream_turn(interview.start())
+        job_post_view(chosen_backend)
+        plan_view(store, sessions[0].role if sessions else Role.INTEGRATOR)
+        practice_menu()
         history_view(sessions, store)
         progress_view(store)
     elif interview.finished:

@@ -42,8 +42,14 @@ def test_question_bank_covers_roles_qualities_and_formats() -> None:
         and q.persona
         for q in questions
     )
+    for role in Role:
+        mine = [q for q in questions if role in q.roles]
+        assert all(sum(q.format is f for q in mine) >= 2 for f in Format), role
+    roleplays = [q for q in questions if q.format is Format.STAKEHOLDER_ROLEPLAY]
+    assert all(q.persona and q.stakeholder_trust for q in roleplays), "every role-play stakeholder's trust moves"
+    assert {q.stakeholder_trust for q in roleplays} == {"over", "under"}
     for question in questions:
-        assert question.follow_ups and question.strong_answer
+        assert question.follow_ups and question.strong_answer and question.exemplar
         for follow_up in question.follow_ups:
             for pattern in follow_up.patterns:
                 re.compile(pattern)

@@ -177,9 +177,12 @@ def test_a_database_made_before_migrations_is_adopted_and_upgraded(tmp_path: Pat
             ),
         )
     store = Store(str(path))
-    assert schema_version(store.engine) == "0002"
+    assert schema_version(store.engine) == "0003"
     resumed = Interview.resume(create_backend("offline"), store, "old1")
     assert resumed.step.value == "answering", "the old phase and pending turn become one step"
+    resumed.answer("We would sample 5% of drafts every week and review every medication list.").read()
+    answer = next(t for t in resumed.transcript.turns if t.kind.value == "answer")
+    assert answer.seconds is not None and answer.seconds > 0, "timed from the old, zone-less question time"
     resumed.close()
 
 

@@ -146,6 +146,56 @@ def _review(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _read_post(file: str) -> str | None:
+    """The job post's text from a file or ``-`` (stdin), or None after saying on stderr why it cannot be read."""
+    where = "standard input" if file == "-" else file
+    try:
+        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        print(
+            f"error: no job post at {where}: give the path of a text file holding the post, or - for stdin",
+            file=sys.stderr,
+        )
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
+        print(f"error: cannot read the job post from {where} ({reason}): save it as a UTF-8 text file", file=sys.stderr)
+        return None
+    if not text.strip():
+        print(f"error: the job post in {where} is empty: paste the post's text into it", file=sys.stderr)
+        return None
+    return text
+
+
+def _job(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+
+    from .backends import create_backend
+    from .job_post import read_job_post
+
+    text = _read_post(args.file)
+    if text is None:
+        return 2
+    backend = create_backend(args.backend, settings=settings, templates=args.prompts)
+    reading = read_job_post(text, backend, budget=settings.budget)
+    if args.json:
+        print(json.dumps(reading.contract(), ensure_ascii=False, indent=2))
+        return 0
+    names = {q: quality.name for q, quality in qualities().items()}
+    print(f"{reading.summary}.")
+    print(f"Read by: {reading.reader}")
+    if reading.notice:
+        print(f"({reading.notice})")
+    if reading.evidence:
+        print("\nFrom the post:")
+        for evidence in reading.evidence:
+            tag = f"[{evidence.role.value}] " if reading.mixed and evidence.role else ""
+            print(f"  \u201c{evidence.quote}\u201d\n    {tag}{evidence.why}")
+    if reading.focus:
+        print(f"\nThe post stresses: {', '.join(names[q] for q in reading.focus)}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``interviewer`` and ``python -m interviewer``."""
     parser = argparse.ArgumentParser(prog="interviewer", description=__doc__)
@@ -168,6 +218,11 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--prompts", default=None)
     check.add_argument("--json", metavar="OUT", help="write the report as JSON (the app's download)")
     check.add_argument("--markdown", metavar="OUT", help="write the report as Markdown")
+    job = sub.add_parser("job", help="read a job post as one of the three kinds of AI PM role, quoting it")
+    job.add_argument("file", help="a text file holding the post, or - to read it from standard input")
+    job.add_argument("--backend", choices=["offline", "anthropic"], default=None)
+    job.add_argument("--prompts", default=None)
+    job.add_argument("--json", action="store_true", help="print the reading as JSON")
     sub.add_parser("schema", help="print the JSON Schema of the report download")
     args = parser.parse_args(argv)
     # A lone surrogate typed or pasted in the terminal must never crash printing it back.
@@ -182,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
             return _templates_validate(args.paths, settings)
         if args.command == "review":
             return _review(args, settings)
+        if args.command == "job":
+            return _job(args, settings)
         if args.command == "schema":
             from .export import schema_text
 

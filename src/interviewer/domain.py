@@ -205,6 +205,8 @@ class Question(BaseModel):
     """A hand-written strong answer to the question, shown beside the candidate's own."""
     persona: str | None = None
     """For role-play: who the interviewer plays."""
+    stakeholder_trust: Literal["over", "under"] | None = None
+    """For role-play: whether the stakeholder starts over- or under-trusting the AI (their trust then moves)."""
 
     @property
     def primary_quality(self) -> QualityId:
@@ -227,6 +229,8 @@ class InterviewConfig(BaseModel):
     """Name or directory of the template set."""
     max_follow_ups: int = Field(default=1, ge=0, le=3)
     """Follow-ups per question at most."""
+    answer_minutes: int | None = Field(default=None, ge=1, le=15)
+    """A time limit per answer, shown as a countdown; None for untimed answers."""
     seed: int | None = None
     """Makes question selection repeatable."""
 
@@ -263,6 +267,8 @@ class Turn(BaseModel):
     notes: str | None = None
     """The interviewer's private notes; never shown to the candidate."""
     at: datetime = Field(default_factory=_now)
+    seconds: float | None = None
+    """For an answer: how long the candidate took, from the question on screen to sending it."""
 
 
 class Transcript(BaseModel):
@@ -285,6 +291,17 @@ class Transcript(BaseModel):
             for t in self.turns
             if t.speaker is Speaker.INTERVIEWER and t.kind is TurnKind.FOLLOW_UP and t.question_id == question_id
         ]
+
+    def time_taken(self, question_id: str) -> float | None:
+        """Seconds the first answer to a question took, when it was measured."""
+        return next(
+            (
+                t.seconds
+                for t in self.turns
+                if t.speaker is Speaker.CANDIDATE and t.kind is TurnKind.ANSWER and t.question_id == question_id
+            ),
+            None,
+        )
 
     def candidate_text(self) -> str:
         """Everything the candidate said, for grounding checks."""
@@ -453,6 +470,32 @@ class RoleFit(BaseModel):
     """The verdict in words, pointing at the answers."""
 
 
+TRUST_LABELS = {
+    -2: "wants it switched off",
+    -1: "doubts it",
+    0: "calibrated: trusts it where the evidence says so",
+    1: "trusts it too much",
+    2: "believes it can do anything",
+}
+"""A role-play stakeholder's trust in the AI, from -2 to +2, in words."""
+
+
+class TrustStep(BaseModel):
+    """Where the stakeholder's trust stood after one answer (or at the start), and what moved it."""
+
+    answer: int
+    """0 for the start, then 1 for the first answer, and so on."""
+    trust: int
+    why: str
+    quote: str | None = None
+    """The candidate's sentence that moved it, when one did."""
+
+    @property
+    def label(self) -> str:
+        """The state in words."""
+        return TRUST_LABELS[self.trust]
+
+
 class AnswerReview(BaseModel):
     """One question of the report: what was asked, what the candidate said, and how it went."""
 
@@ -473,6 +516,10 @@ class AnswerReview(BaseModel):
     """A hand-written strong answer to this question, when the bank has one."""
     self_rating: Score | None = None
     """The candidate's own rating of this answer on ``primary``, if they gave one."""
+    seconds: float | None = None
+    """How long the first answer took, when it was measured."""
+    trust: list[TrustStep] = Field(default_factory=list)
+    """For a role-play whose stakeholder's trust moves: where it stood at the start and after each answer."""
 
     @property
     def primary_grade(self) -> QualityGrade | None:

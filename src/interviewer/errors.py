@@ -70,6 +70,10 @@ class AnswerError(InterviewerError):
     """The candidate's answer cannot be accepted as it is (for example, it is empty)."""
 
 
+class JobPostError(InterviewerError):
+    """A job post cannot be read as it is (for example, it is empty, or far longer than one post)."""
+
+
 class InterviewStateError(InterviewerError):
     """An action does not fit the interview's current state (for example, answering after the end)."""
 

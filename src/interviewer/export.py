@@ -70,6 +70,8 @@ class AnswerOut(_Documented):
     """A hand-written strong answer to this question, when the bank has one."""
     self_rating: int | None
     """The candidate's own rating on the main quality, if given."""
+    seconds: float | None = None
+    """How long the first answer took, in seconds, when it was measured."""
 
 
 class QualityOut(_Documented):
@@ -218,6 +220,7 @@ def report_document(report: Report, transcript: Transcript | None = None) -> Rep
                 strong_answer=[PointOut(point=p.point, covered=p.covered, evidence=p.evidence) for p in a.checklist],
                 exemplar=a.exemplar or None,
                 self_rating=a.self_rating,
+                seconds=a.seconds,
             )
             for a in report.answers
         ],

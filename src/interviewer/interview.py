@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from datetime import datetime
 from typing import Any
 
 from . import questions as question_bank
@@ -103,6 +104,13 @@ class Interview:
         return self.questions[self.state.index] if self.state.index < len(self.questions) else None
 
     @property
+    def asked_at(self) -> datetime | None:
+        """When the question waiting for an answer was on screen (its reply stored); None when none waits."""
+        if self.state.step is not Step.ANSWERING or self.unfinished_reply is not None:
+            return None
+        return next((t.at for t in reversed(self.transcript.turns) if t.speaker is Speaker.INTERVIEWER), None)
+
+    @property
     def question_number(self) -> int:
         """1-based number of the question in play."""
         return min(self.state.index + 1, len(self.questions))
@@ -167,10 +175,11 @@ class Interview:
         """
         self._expect_answer()
         cleaned, notice = clean_answer(text)
-        self._save(
-            [Turn(speaker=Speaker.CANDIDATE, kind=TurnKind.ANSWER, text=cleaned, question_id=self._qid())],
-            step=Step.REPLYING,
-        )
+        answer = Turn(speaker=Speaker.CANDIDATE, kind=TurnKind.ANSWER, text=cleaned, question_id=self._qid())
+        if self.asked_at is not None:
+            # From the question being on screen (its reply was stored as it finished) to the answer sent.
+            answer.seconds = round(max(0.0, (answer.at - self.asked_at).total_seconds()), 1)
+        self._save([answer], step=Step.REPLYING)
         return self._turn(notice)
 
     def skip(self) -> TurnStream:
@@ -403,6 +412,7 @@ class Interview:
                     entry.grade if entry else None,
                     self.transcript.follow_ups_to(question.id),
                     error=entry.error if entry and entry.status is GradeStatus.FAILED else "",
+                    seconds=self.transcript.time_taken(question.id),
                 )
             )
         return exchanges

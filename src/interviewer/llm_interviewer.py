@@ -7,6 +7,7 @@ from .budget import fit_to_budget
 from .config import DEFAULT_BUDGET
 from .domain import Speaker, Transcript
 from .llm import LLM, Completion, LLMRequest, Message, SystemBlock, TextStream
+from .stakeholder import prompt_view, trust_path
 from .templates import TemplateSet
 from .turns import InterviewerDraft, TurnContext
 
@@ -51,7 +52,13 @@ class LLMInterviewer:
         turn = self.templates.render(
             "interviewer_turn.j2",
             prompt_context.interviewer_turn(
-                ctx.step.value, ctx.question, ctx.number, ctx.total, ctx.follow_ups_left, ctx.next_question
+                ctx.step.value,
+                ctx.question,
+                ctx.number,
+                ctx.total,
+                ctx.follow_ups_left,
+                ctx.next_question,
+                prompt_view(trust_path(ctx.question, ctx.answers)),
             ),
         )
         messages = transcript_messages(ctx.transcript)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .calibration import report_calibration
 from .domain import ROLE_TITLES, AnswerReview, Report, Transcript
 from .rubric import qualities as all_qualities
+from .timing import time_taken
 
 SKIPPED = "(skipped)"
 
@@ -14,17 +15,26 @@ def shown_score(score: float | None) -> str:
     return "not assessed" if score is None else f"{score:g} / 4"
 
 
-def _answer_markdown(answer: AnswerReview, missing: str) -> list[str]:
+def _answer_markdown(answer: AnswerReview, missing: str, limit_minutes: int | None) -> list[str]:
     rubric = all_qualities()
     lines = [f"## Question {answer.number}", "", answer.question, ""]
     if not answer.answers:
         return [*lines, f"*{SKIPPED}*", ""]
     lines.append("**Your answer**")
     lines.append("")
+    if taken := time_taken(answer.seconds, limit_minutes):
+        lines += [f"*{taken}.*", ""]
     lines += [f"> {line}" if line else ">" for line in answer.answers[0].splitlines()]
     for follow_up, reply in zip(answer.follow_ups, answer.answers[1:], strict=False):
         lines += ["", f"**Follow-up:** {follow_up}", ""]
         lines += [f"> {line}" if line else ">" for line in reply.splitlines()]
+    if answer.trust:
+        lines += ["", "**Where the stakeholder's trust in the AI went**", ""]
+        for step in answer.trust:
+            when = "At the start" if step.answer == 0 else f"After answer {step.answer}"
+            moved = f" ({step.why})" if step.answer else ""
+            said = f": \u201c{step.quote}\u201d" if step.quote else ""
+            lines.append(f"- {when}: {step.label}{moved}{said}")
     lines += ["", "**Grades**", ""]
     if answer.grade is None:
         lines.append(f"- Not graded yet: {answer.not_graded_why}.")
@@ -63,7 +73,8 @@ def report_markdown(report: Report, transcript: Transcript | None = None) -> str
         )
     lines += ["", "# By answer", ""]
     for answer in report.answers:
-        lines += _answer_markdown(answer, "not found by the offline check" if report.heuristic else "missing")
+        missing = "not found by the offline check" if report.heuristic else "missing"
+        lines += _answer_markdown(answer, missing, report.config.answer_minutes)
         if answer.question_id == report.narrative.rewrite_question_id and report.narrative.stronger_answer:
             lines += [
                 "**A stronger version of your answer (written by the model)**",

@@ -6,11 +6,12 @@ import re
 import time
 from collections.abc import Iterator
 
-from .domain import FollowUp, Persona
+from .domain import FollowUp, Persona, TrustStep
 from .header import Header, Move
 from .llm import Completion, stream_words
 from .moves import CLOSING, ask_text
 from .sentences import read_answer
+from .stakeholder import next_line, trust_path
 from .turns import InterviewerDraft, TurnContext
 
 NAME = "offline"
@@ -93,6 +94,9 @@ class OfflineInterviewer:
             return self._draft(
                 f"{_GREETINGS[persona]}\n\n{ask_text(ctx.question, ctx.number, ctx.total)}", Move.NEXT, ""
             )
+        trust = trust_path(ctx.question, ctx.answers)
+        if trust and not self.next_only:
+            return self._stakeholder(ctx, trust)
         follow_up = None if self.next_only else choose_follow_up(ctx)
         if follow_up is not None:
             note = f"Answer misses: {follow_up.looks_for}."
@@ -103,6 +107,17 @@ class OfflineInterviewer:
             return self._draft(CLOSING, Move.NEXT, "Covered the probes or none left.")
         text = f"{bridge(persona, ctx.number)}\n\n{ask_text(ctx.next_question, ctx.number + 1, ctx.total)}"
         return self._draft(text, Move.NEXT, "Covered the probes or none left.")
+
+    def _stakeholder(self, ctx: TurnContext, trust: list[TrustStep]) -> InterviewerDraft:
+        """A role-play's next line, from where the stakeholder's trust now stands; calibrated ends it."""
+        note = f"Stakeholder trust: {trust[-1].label} ({trust[-1].why})."
+        if trust[-1].trust != 0 and ctx.follow_ups_left > 0:
+            return self._draft(next_line(trust), Move.FOLLOW_UP, note)
+        said = next_line(trust) if trust[-1].trust == 0 else ""
+        if ctx.next_question is None:
+            return self._draft(f"{said}\n\n{CLOSING}".strip(), Move.NEXT, note)
+        ask = ask_text(ctx.next_question, ctx.number + 1, ctx.total)
+        return self._draft(f"{said or bridge(ctx.config.persona, ctx.number)}\n\n{ask}", Move.NEXT, note)
 
     def _draft(self, text: str, move: Move, notes: str) -> InterviewerDraft:
         return InterviewerDraft(

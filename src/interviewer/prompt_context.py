@@ -61,8 +61,13 @@ def interviewer_turn(
     total: int,
     follow_ups_left: int,
     next_question: Question | None,
+    stakeholder: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """What changes from turn to turn: the question in play and what may happen next."""
+    """What changes from turn to turn: the question in play and what may happen next.
+
+    For a role-play whose stakeholder's trust moves, ``stakeholder`` says where it stands
+    (``stakeholder.prompt_view``); it is None otherwise.
+    """
     return {
         "phase": phase,
         "question": question,
@@ -70,6 +75,7 @@ def interviewer_turn(
         "questions_total": total,
         "follow_ups_left": follow_ups_left,
         "next_question": next_question,
+        "stakeholder": stakeholder,
     }
 
 
@@ -108,6 +114,19 @@ def report_user(
     }
 
 
+_POST_DELIMITER = re.compile(r"<(/?)(job_post\b)", re.IGNORECASE)
+
+
+def job_post_system() -> dict[str, Any]:
+    """Stable for every job post read: the roles and the qualities a post may stress."""
+    return {"roles": _roles(), "qualities": list(all_qualities().values())}
+
+
+def job_post_user(post: str) -> dict[str, Any]:
+    """One job post to read, unable to close the ``<job_post>`` tags it is wrapped in."""
+    return {"post": _POST_DELIMITER.sub(lambda m: "\u2039" + m.group(1) + m.group(2), post)}
+
+
 def sample_contexts() -> dict[str, dict[str, Any]]:
     """A realistic context for every template, used to validate a template set before use."""
     from .questions import bank
@@ -116,7 +135,20 @@ def sample_contexts() -> dict[str, dict[str, Any]]:
     first, second = bank()[0], bank()[1]
     return {
         "interviewer_system.j2": interviewer_system(config),
-        "interviewer_turn.j2": interviewer_turn("after_answer", first, 1, 5, 1, second),
+        "interviewer_turn.j2": interviewer_turn(
+            "after_answer",
+            first,
+            1,
+            5,
+            1,
+            second,
+            {
+                "trust": "trusts it too much",
+                "moved": "hype or vague reassurance pushed them further",
+                "path": ["believes it can do anything", "trusts it too much"],
+                "line": "Great, so we're basically there. Can we roll it out to everyone next month?",
+            },
+        ),
         "grader_system.j2": grader_system(),
         "grader_user.j2": grader_user(
             first.text, ["An answer.", "A follow-up answer."], first.qualities, [p.text for p in first.strong_answer]
@@ -142,4 +174,6 @@ def sample_contexts() -> dict[str, dict[str, Any]]:
                 }
             ],
         ),
+        "job_post_system.j2": job_post_system(),
+        "job_post_user.j2": job_post_user("Senior Product Manager, AI Summaries\nBring generative AI to our CRM."),
     }

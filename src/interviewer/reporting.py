@@ -29,6 +29,7 @@ from .llm import LLM, LLMRequest, Message, SystemBlock, complete_structured
 from .role_fit import fit_role
 from .rubric import qualities as all_qualities
 from .sentences import without_addressed
+from .stakeholder import trust_path
 from .summary import summarise
 from .templates import TemplateSet
 
@@ -54,6 +55,8 @@ class Exchange:
     follow_ups: list[str] = field(default_factory=list)
     error: str = ""
     """Why grading failed, when it did (it is retried later)."""
+    seconds: float | None = None
+    """How long the first answer took, when it was measured."""
 
 
 def review_answers(exchanges: list[Exchange], self_ratings: dict[str, int] | None = None) -> list[AnswerReview]:
@@ -71,6 +74,8 @@ def review_answers(exchanges: list[Exchange], self_ratings: dict[str, int] | Non
             not_graded_why="" if x.grade is not None else (x.error or NOT_GRADED_YET),
             exemplar=x.question.exemplar,
             self_rating=_score(ratings.get(x.question.id)),
+            seconds=x.seconds,
+            trust=trust_path(x.question, x.answers),
         )
         for number, x in enumerate(exchanges, start=1)
     ]

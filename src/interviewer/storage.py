@@ -20,6 +20,7 @@ from sqlalchemy import (
     JSON,
     Column,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -27,6 +28,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
     delete,
     insert,
     select,
@@ -42,12 +44,26 @@ from .errors import StaleSessionError, StorageError
 
 metadata = MetaData()
 
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp that comes back in UTC on every database (SQLite keeps none of the zone it was given)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        """The stored time, in UTC."""
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
 sessions = Table(
     "sessions",
     metadata,
     Column("id", String(64), primary_key=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
     Column("role", String(32), nullable=False),
     Column("status", String(16), nullable=False),
     Column("backend", String(64), nullable=False),
@@ -65,7 +81,8 @@ turns = Table(
     Column("question_id", String(100)),
     Column("text", Text, nullable=False),
     Column("notes", Text),
-    Column("at", DateTime(timezone=True), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("seconds", Float),
 )
 grades = Table(
     "grades",
@@ -79,9 +96,29 @@ reports = Table(
     metadata,
     Column("session_id", String(64), ForeignKey("sessions.id"), primary_key=True),
     Column("report", JSON, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+attempts = Table(
+    "attempts",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("item_id", String(100), nullable=False),
+    Column("backend", String(64), nullable=False),
+    Column("answer", Text, nullable=False),
+    Column("seconds", Float),
+    Column("result", JSON, nullable=False),
+)
+plans = Table(
+    "plans",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("plan", JSON, nullable=False),
 )
 Index("ix_sessions_created_at", sessions.c.created_at)
+Index("ix_attempts_item", attempts.c.kind, attempts.c.item_id)
 
 
 def _report(data: object) -> Report | None:
@@ -127,6 +164,31 @@ class SessionSummary(BaseModel):
     scores: dict[QualityId, float | None]
     rating_pairs: list[tuple[int, int]] = []
     """(self-rating, grade) of every answer the candidate rated, from the session's report."""
+
+
+class AttemptRow(BaseModel):
+    """A stored practice attempt; ``result`` is the grade as its kind stores it."""
+
+    id: str
+    created_at: datetime
+    kind: str
+    item_id: str
+    backend: str
+    answer: str
+    seconds: float | None
+    result: dict[str, Any]
+
+
+class SessionAnswer(BaseModel):
+    """A question's exchange in a past interview: the answers given and the grade they got."""
+
+    session_id: str
+    created_at: datetime
+    """When the first answer was given."""
+    answers: list[str]
+    seconds: float | None = None
+    """The time the first answer took, when it was measured."""
+    grade: AnswerGrade | None = None
 
 
 class Store:
@@ -240,6 +302,7 @@ class Store:
                 "text": t.text,
                 "notes": t.notes,
                 "at": t.at,
+                "seconds": t.seconds,
             }
             for i, t in enumerate(transcript)
             if i >= start
@@ -292,6 +355,7 @@ class Store:
                     question_id=t["question_id"],
                     notes=t["notes"],
                     at=t["at"],
+                    seconds=t["seconds"],
                 )
                 for t in turn_rows
             ]
@@ -369,3 +433,68 @@ class Store:
                 select(turns.c.question_id).where(turns.c.session_id.in_(select(recent.c.id))).distinct()
             ).scalars()
             return {r for r in rows if r}
+
+    def save_attempt(self, row: AttemptRow) -> None:
+        """Store one practice attempt (attempts are never rewritten)."""
+        with self._guard("save an attempt to"), self._lock, self.engine.begin() as conn:
+            conn.execute(insert(attempts).values(**row.model_dump()))
+
+    def load_attempts(self, kind: str | None = None, item_id: str | None = None) -> list[AttemptRow]:
+        """Practice attempts, oldest first: of one item, of one kind, or all."""
+        query = select(attempts).order_by(attempts.c.created_at)
+        if kind is not None:
+            query = query.where(attempts.c.kind == kind)
+        if item_id is not None:
+            query = query.where(attempts.c.item_id == item_id)
+        with self._guard("read"), self.engine.begin() as conn:
+            return [AttemptRow.model_validate(dict(r)) for r in conn.execute(query).mappings()]
+
+    def answers_to(self, question_id: str) -> list[SessionAnswer]:
+        """Every interview's exchange on one question, oldest first, with its grade when there is one."""
+        with self._guard("read"), self.engine.begin() as conn:
+            rows = conn.execute(
+                select(turns.c.session_id, turns.c.text, turns.c.at, turns.c.seconds)
+                .where(turns.c.question_id == question_id, turns.c.kind == "answer", turns.c.speaker == "candidate")
+                .order_by(turns.c.at, turns.c.position)
+            ).all()
+            graded = conn.execute(
+                select(grades.c.session_id, grades.c.grade).where(
+                    grades.c.question_id == question_id, grades.c.session_id.in_({r[0] for r in rows})
+                )
+            ).all()
+        by_session: dict[str, SessionAnswer] = {}
+        for session_id, text, at, seconds in rows:
+            if session_id not in by_session:
+                by_session[session_id] = SessionAnswer(
+                    session_id=session_id, created_at=at, answers=[], seconds=seconds
+                )
+            by_session[session_id].answers.append(text)
+        for session_id, data in graded:
+            with contextlib.suppress(ValidationError):
+                by_session[session_id].grade = AnswerGrade.model_validate(data)
+        return list(by_session.values())
+
+    def graded_answers(self) -> list[tuple[datetime, Role, AnswerGrade]]:
+        """Every stored grade of an interview answer, with when its session began and its role, oldest first."""
+        with self._guard("read"), self.engine.begin() as conn:
+            rows = conn.execute(
+                select(sessions.c.created_at, sessions.c.role, grades.c.grade)
+                .join(sessions, sessions.c.id == grades.c.session_id)
+                .order_by(sessions.c.created_at)
+            ).all()
+        graded = []
+        for created_at, role, data in rows:
+            with contextlib.suppress(ValidationError, ValueError):
+                graded.append((created_at, Role(role), AnswerGrade.model_validate(data)))
+        return graded
+
+    def save_plan(self, plan_id: str, created_at: datetime, plan: dict[str, Any]) -> None:
+        """Store a practice plan (the latest is the one in use)."""
+        with self._guard("save a plan to"), self._lock, self.engine.begin() as conn:
+            conn.execute(insert(plans).values(id=plan_id, created_at=created_at, plan=plan))
+
+    def latest_plan(self) -> dict[str, Any] | None:
+        """The practice plan made last, or None."""
+        with self._guard("read"), self.engine.begin() as conn:
+            row = conn.execute(select(plans.c.plan).order_by(plans.c.created_at.desc()).limit(1)).first()
+        return dict(row[0]) if row else None

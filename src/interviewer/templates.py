@@ -40,6 +40,8 @@ TEMPLATE_FILES = (
     "grader_user.j2",
     "report_system.j2",
     "report_user.j2",
+    "job_post_system.j2",
+    "job_post_user.j2",
 )
 """Every template a set may hold; the ``*_system`` ones are stable prefixes (the interviewer's and grader's cached)."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 import streamlit as st
 
@@ -10,6 +11,7 @@ from ..answers import MAX_ANSWER_CHARS
 from ..domain import ROLE_TITLES, Mode
 from ..errors import AnswerError, InterviewerError, StaleSessionError
 from ..interview import Interview
+from ..timing import clock, seconds_left
 from ..turns import TurnStream
 from .messages import explain
 from .session import forget_stale_copy, say, show_messages
@@ -43,6 +45,8 @@ def interview_page(interview: Interview) -> None:
         # handle that input below, so neither the reply nor the answer is lost.
         stream_turn(unfinished, rerun=answer is None and not skip and not end)
     show_messages()
+    if interview.config.answer_minutes and interview.asked_at is not None:
+        _countdown(interview.asked_at, interview.config.answer_minutes)
     if interview.pending_grades():
         st.caption(f"Grading {interview.pending_grades()} earlier answer(s) in the background.")
     if interview.needs_retry:
@@ -52,6 +56,22 @@ def interview_page(interview: Interview) -> None:
         _run(interview.skip)
     if answer is not None:
         _run(lambda: interview.answer(answer), answer, interview)
+
+
+def _countdown(asked_at: datetime, minutes: int) -> None:
+    # A fragment reruns on its own each second; the answer box outside it, and what is typed in it, stay put.
+    @st.fragment(run_every=1.0)
+    def tick() -> None:
+        left = seconds_left(asked_at, minutes)
+        if left > 0:
+            st.caption(f"Time left for this answer: **{clock(left)}** of {minutes}:00")
+        else:
+            st.warning(
+                "Time is up. Finish your sentence and send it: nothing you typed is lost, "
+                "and the report shows how long you took."
+            )
+
+    tick()
 
 
 def _run(action: Callable[[], TurnStream], unsaved: str | None = None, interview: Interview | None = None) -> None:

@@ -7,8 +7,11 @@ import streamlit as st
 from ..calibration import Calibration, report_calibration
 from ..domain import ROLE_TITLES, AnswerReview, QualityGrade, Report
 from ..export import shown_score
+from ..practice import AttemptKind
 from ..reporting import asked_in
 from ..rubric import qualities
+from ..timing import time_taken
+from .practice_page import open_practice
 from .text import plain, quoted
 
 COVERED = ":green[:material/check_circle:]"
@@ -70,10 +73,14 @@ def _answer(answer: AnswerReview, report: Report) -> None:
         mine, strong = st.columns(2) if answer.exemplar else (st.container(), None)
         with mine:
             st.markdown("**Your answer**")
+            if taken := time_taken(answer.seconds, report.config.answer_minutes):
+                st.caption(taken)
             st.markdown(plain(answer.answers[0]))
             for follow_up, reply in zip(answer.follow_ups, answer.answers[1:], strict=False):
                 st.markdown(f"*Follow-up:* {plain(follow_up)}")
                 st.markdown(plain(reply))
+        if answer.trust:
+            _trust(answer)
         if strong is not None:
             with strong:
                 st.markdown("**A strong answer to this question**")
@@ -100,9 +107,20 @@ def _answer(answer: AnswerReview, report: Report) -> None:
                     st.markdown(f"{COVERED} {plain(point.point)}  \n*Your words:* {quoted(point.evidence)}")
                 else:
                     st.markdown(f"{MISSING} {plain(point.point)} *({missing})*")
+        if st.button("Practise this question again", key=f"again-{report.session_id}-{answer.question_id}"):
+            open_practice(AttemptKind.QUESTION, answer.question_id)
         if answer.question_id == report.narrative.rewrite_question_id and report.narrative.stronger_answer:
             with st.expander("A stronger version of your answer (written by the model)"):
                 st.markdown(plain(report.narrative.stronger_answer))
+
+
+def _trust(answer: AnswerReview) -> None:
+    with st.container():
+        st.markdown("**Where the stakeholder's trust in the AI went**")
+        for step in answer.trust:
+            when = "At the start" if step.answer == 0 else f"After answer {step.answer}"
+            line = f"{when}: **{step.label}**" + (f" ({step.why})" if step.answer else "")
+            st.markdown(line + (f"  \n*Your words:* {quoted(step.quote)}" if step.quote else ""))
 
 
 def _grade(grade: QualityGrade, main: bool) -> None:

@@ -14,14 +14,13 @@ from interviewer.cli import main
 from interviewer.domain import QualityId, Role
 from interviewer.errors import BackendError, ContentError, InterviewerError, JobPostError
 from interviewer.fake_llm import FakeLLM
+from interviewer.job_indicators import indicators, load_indicators_text
 from interviewer.job_post import (
     MAX_PER_INDICATOR,
     MAX_POST_CHARS,
     MAX_QUOTE_CHARS,
     JobReading,
-    indicators,
     job_post_request,
-    load_indicators_text,
     read_job_post,
     read_offline,
 )

@@ -19,7 +19,7 @@ def history_view(sessions: list[SessionSummary], store: Store) -> None:
     rows = []
     for past in sessions:
         row: dict[str, object] = {
-            "Date": past.created_at,
+            "Date": f"{past.created_at:%d %b %Y %H:%M}",
             "Role": ROLE_TITLES[past.role],
             "Status": past.status.replace("_", " "),
         }

@@ -17,11 +17,10 @@ from ..questions import by_id
 from ..rubric import qualities
 from ..storage import Store
 from .messages import explain
-from .text import plain, quoted
+from .text import COVERED, MISSING, plain, quoted
 
 PRACTISE = "practise"
 """The query parameter naming what is practised: ``question:ID`` or ``drill:ID``."""
-COVERED, MISSING = "\u2705", "\u2b1c"
 
 
 def practice_link(kind: AttemptKind, item_id: str) -> str:

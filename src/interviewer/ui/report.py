@@ -12,10 +12,8 @@ from ..reporting import asked_in
 from ..rubric import qualities
 from ..timing import time_taken
 from .practice_page import open_practice
-from .text import plain, quoted
+from .text import COVERED, MISSING, plain, quoted
 
-COVERED = ":green[:material/check_circle:]"
-MISSING = ":gray[:material/radio_button_unchecked:]"
 HEURISTIC_BANNER = (
     "Graded offline by the heuristic grader, not a model. It gives a level only where it can quote the signs it "
     "looks for, and says \u201cnot assessed\u201d elsewhere: that is not a verdict on those answers."

@@ -16,3 +16,8 @@ def plain(text: str) -> str:
 def quoted(text: str) -> str:
     """A quote of the candidate's words, shown literally, in curly quotes."""
     return f"\u201c{plain(text)}\u201d"
+
+
+COVERED = ":green[:material/check_circle:]"
+"""The mark of a point covered, a defect found, a step done (an icon font, so every browser has it)."""
+MISSING = ":gray[:material/radio_button_unchecked:]"

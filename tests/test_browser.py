@@ -328,3 +328,36 @@ def test_an_answer_typed_while_claude_is_still_speaking_is_kept(
                 )
                 _settle(page)
         browser.close()
+
+
+@pytest.mark.parametrize("width,height,label", [(1280, 800, "desktop"), (390, 844, "phone")])
+def test_a_critique_drill_in_a_real_browser(
+    browser_path: str, app_url: str, width: int, height: int, label: str
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from interviewer.drills import drill_by_id
+
+    drill = drill_by_id("drl-int-crm-account-summary")
+    critique = (
+        "I checked the summary against the record. It says Marta committed to 150 seats, but the notes say "
+        "she only asked for a quote and made no commitment. I would not ship it to every AE on Monday."
+    )
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=browser_path, args=FLAGS)
+        page = browser.new_page(viewport={"width": width, "height": height})
+        page.goto(app_url)
+        page.get_by_role("button", name="Start this drill").wait_for(timeout=60_000)
+        page.goto(f"{app_url}/?practise=drill:{drill.id}")
+        page.get_by_role("heading", name=drill.title).wait_for(timeout=30_000)
+        code = page.locator('[data-testid="stCode"]').first
+        code.wait_for(timeout=30_000)
+        assert drill.artefact.splitlines()[0] in code.inner_text(), "the artefact is shown as written"
+        page.get_by_label("Your answer").fill(critique)
+        page.get_by_role("button", name="Grade this attempt").click()
+        page.get_by_text(f"you named 1 of {len(drill.defects)}").wait_for(timeout=30_000)
+        main = page.locator('[data-testid="stMain"]').inner_text()
+        assert "made no commitment" in main and "Where it shows" in main, "the found defect quoted, the missed shown"
+        _whole_page(page, ARTIFACTS / f"drill-{label}-whole.png")
+        browser.close()

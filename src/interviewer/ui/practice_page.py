@@ -17,6 +17,7 @@ from ..questions import by_id
 from ..rubric import qualities
 from ..storage import Store
 from .messages import explain
+from .session import close_on_screen
 from .text import COVERED, MISSING, plain, quoted
 
 PRACTISE = "practise"
@@ -143,7 +144,7 @@ def drill_page(drill: Drill, backend: Backend, store: Store) -> None:
 
 def _back() -> None:
     if st.button("Back to the set-up page"):
-        st.query_params.clear()
+        close_on_screen()  # the interview a report opened this from must not come back with it
         st.rerun()
 
 

@@ -11,12 +11,19 @@ A whole interview from Python::
     print(interview.report().role_fit.reason)
 """
 
+from importlib.metadata import PackageNotFoundError, version
+
 from .backends import Backend, create_backend
 from .config import Settings
 from .domain import InterviewConfig, Mode, QualityId, Report, Role
 from .errors import InterviewerError
 from .interview import Interview
 from .storage import Store
+
+try:
+    __version__ = version("ai-pm-interview-coach")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "Backend",
@@ -29,5 +36,6 @@ __all__ = [
     "Role",
     "Settings",
     "Store",
+    "__version__",
     "create_backend",
 ]

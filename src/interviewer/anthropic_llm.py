@@ -7,6 +7,7 @@ longer than the settings' deadline, and each retry is announced through ``llm.re
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -20,6 +21,8 @@ from .config import Settings
 from .domain import Usage
 from .errors import BackendError, MissingKeyError
 from .llm import Completion, LLMRequest, Message, TextStream, report_status
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -138,6 +141,7 @@ class AnthropicLLM:
                         f"no answer from Claude within the {self.settings.deadline:.0f} s deadline "
                         f"({_error_text(exc)}, after {attempt + 1} attempts)"
                     ) from None
+                log.warning("Claude request failed (%s); retrying, %d of %d", _why(exc), attempt + 1, MAX_RETRIES)
                 report_status(f"{_why(exc)}; retrying, {attempt + 1} of {MAX_RETRIES}")
                 self.sleep(wait)
         raise AssertionError("unreachable")  # the loop returns or raises

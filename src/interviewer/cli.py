@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
+from . import __version__
 from .config import Settings
 from .errors import AnswerError, BackendError, InterviewerError, StaleSessionError
 from .export import shown_score
+from .logs import configure as configure_logging
 from .prompt_context import sample_contexts
 from .rubric import qualities
 from .templates import TemplateSet, discover_sets
@@ -196,8 +199,35 @@ def _job(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+APP_DEFAULTS = [
+    "--server.address",
+    "127.0.0.1",
+    "--server.headless",
+    "true",
+    "--browser.gatherUsageStats",
+    "false",
+    "--client.toolbarMode",
+    "minimal",
+]
+"""What ``interviewer app`` passes to Streamlit before the candidate's own options (which win)."""
+
+
+def _app(options: list[str]) -> int:
+    entry = Path(__file__).resolve().parent / "ui" / "entry.py"
+    command = [sys.executable, "-m", "streamlit", "run", str(entry), *APP_DEFAULTS, *options]
+    try:
+        return subprocess.call(command)
+    except KeyboardInterrupt:
+        return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``interviewer`` and ``python -m interviewer``."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["app"]:
+        # Streamlit's own options (``--server.port 8600``) go through untouched, so argparse never sees them.
+        configure_logging()
+        return _app(argv[1:])
     parser = argparse.ArgumentParser(prog="interviewer", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     templates = sub.add_parser("templates", help="list or validate template sets")
@@ -224,7 +254,11 @@ def main(argv: list[str] | None = None) -> int:
     job.add_argument("--prompts", default=None)
     job.add_argument("--json", action="store_true", help="print the reading as JSON")
     sub.add_parser("schema", help="print the JSON Schema of the report download")
+    app = sub.add_parser("app", help="start the app in the browser (options after it go to streamlit run)")
+    app.add_argument("streamlit_options", nargs="*", help="e.g. --server.port 8600 (passed on as they are)")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     args = parser.parse_args(argv)
+    configure_logging()
     # A lone surrogate typed or pasted in the terminal must never crash printing it back.
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):

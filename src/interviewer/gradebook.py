@@ -10,6 +10,7 @@ failed questions are graded again when asked to.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
@@ -20,6 +21,8 @@ from .domain import AnswerGrade, QualityGrade, Question
 from .errors import InterviewerError
 from .grading import Grader, GradingItem, grade_exchange
 from .rubric import qualities as all_qualities
+
+log = logging.getLogger(__name__)
 
 
 class GradeStatus(StrEnum):
@@ -93,9 +96,11 @@ class GradeBook:
             if self._on_graded is not None:
                 self._on_graded(grade)
         except InterviewerError as exc:
+            log.warning("grading %s failed: %s", item.question_id, exc)
             self._set(item, Entry(GradeStatus.FAILED, error=str(exc)))
             return
         except Exception as exc:  # a grading bug must not end the interview: keep it for the retry button
+            log.exception("grading %s failed unexpectedly", item.question_id)
             self._set(item, Entry(GradeStatus.FAILED, error=f"{exc.__class__.__name__}: {exc}"))
             return
         self._set(item, Entry(GradeStatus.GRADED, grade))

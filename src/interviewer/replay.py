@@ -9,7 +9,6 @@ says where it came from: ``recorded`` (a real API reply, with model and date) or
 from __future__ import annotations
 
 import hashlib
-import re
 import threading
 from collections import Counter
 from datetime import UTC, datetime
@@ -20,8 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import ContentError, RecordingError, ReplayMissError
 from .llm import LLM, Completion, LLMRequest, TextStream, stream_words
-
-KEY_SHAPED = re.compile(r"sk-ant-[A-Za-z0-9_\-]{6,}|\bsk-[A-Za-z0-9]{20,}")
+from .redaction import KEY_SHAPED
 
 
 class Provenance(BaseModel):

@@ -10,6 +10,7 @@ failures are in ``database.py``; this module is the tables and the reads and wri
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -43,6 +44,9 @@ from .domain import AnswerGrade, InterviewConfig, QualityId, Report, Role, Turn
 from .errors import StaleSessionError, StorageError
 
 metadata = MetaData()
+
+
+log = logging.getLogger(__name__)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -226,6 +230,7 @@ class Store:
             ) from None
         except (SQLAlchemyError, OSError) as exc:
             meaning, retryable = plain_failure(exc)
+            log.error("could not %s the session database %s: %s", action, self.where, meaning)
             raise StorageError(
                 f"could not {action} the session database {self.where}: {meaning}", retryable=retryable, what="database"
             ) from None

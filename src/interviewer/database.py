@@ -81,7 +81,14 @@ def schema_version(engine: Engine) -> str | None:
 
 
 def database_url(db: str) -> str:
-    """A SQLAlchemy URL from INTERVIEWER_DB: a URL as it is, a plain path as a SQLite file."""
+    """A SQLAlchemy URL from INTERVIEWER_DB: a URL as it is, a plain path as a SQLite file.
+
+    ``postgresql://`` (and ``postgres://``, as hosted services write it) means the psycopg 3 driver
+    that the ``postgres`` extra installs; SQLAlchemy alone would look for psycopg2.
+    """
+    for plain in ("postgresql://", "postgres://"):
+        if db.startswith(plain):
+            return "postgresql+psycopg://" + db.removeprefix(plain)
     if "://" in db:
         return db
     return f"sqlite:///{Path(db).expanduser().resolve()}"

@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+APP_STAMP := $(VENV)/.installed-app
 
 .PHONY: run test lint typecheck evals bench clean
 
@@ -10,9 +11,16 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	touch $(STAMP) $(APP_STAMP)
 
-run: $(STAMP)
+# The app needs only the runtime dependencies, not the test toolchain.
+$(APP_STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(APP_STAMP)
+
+run: $(APP_STAMP)
 	$(BIN)/streamlit run streamlit_app.py --server.headless true --browser.gatherUsageStats false
 
 lint: $(STAMP)

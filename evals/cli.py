@@ -8,6 +8,7 @@ template set, missing recording, no key for record mode).
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -148,6 +149,8 @@ def _run(args: argparse.Namespace) -> int:
         raise ConfigError("--prompts and --mode apply to the llm grader only")
     if args.report and args.report.suffix.lower() not in pages.REPORT_SUFFIXES:
         raise ConfigError(f"{args.report}: the report must end in {' or '.join(pages.REPORT_SUFFIXES)}")
+    if args.report and importlib.util.find_spec("matplotlib") is None:
+        raise ConfigError("--report draws its pictures with matplotlib: pip install 'ai-pm-interview-coach[evals]'")
     settings = Settings.from_env()
     subject = _subject(args.grader, args.prompts, args, settings)
     ev = _evaluate(subject, args, f"grading ({args.grader})")

@@ -150,8 +150,8 @@ def backend_with_clock(settings: Settings, clock: Clock):  # type: ignore[no-unt
 
 
 def test_a_long_retry_after_is_capped_and_each_retry_is_announced(fake: FakeAnthropic, settings: Settings) -> None:
-    from interviewer.anthropic_llm import MAX_RETRIES, RETRY_AFTER_CAP
     from interviewer.llm import status_sink
+    from interviewer.retrying import MAX_RETRIES, RETRY_AFTER_CAP
 
     clock = Clock()
     backend = backend_with_clock(settings, clock)

@@ -8,7 +8,6 @@ longer than the settings' deadline, and each retry is announced through ``llm.re
 from __future__ import annotations
 
 import logging
-import random
 import time
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
@@ -20,19 +19,12 @@ from .budget import price
 from .config import Settings
 from .domain import Usage
 from .errors import BackendError, MissingKeyError
-from .llm import Completion, LLMRequest, Message, TextStream, report_status
+from .llm import Completion, LLMRequest, Message, TextStream
+from .retrying import RETRYABLE_STATUS, TIMEOUT_SECONDS, Provider, retry_after, with_retries
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-
-TIMEOUT_SECONDS = 60.0
-"""The longest one attempt may take (less when the deadline is nearer)."""
-MAX_RETRIES = 3
-RETRY_AFTER_CAP = 10.0
-"""Seconds: a longer ``retry-after`` is not waited for in full."""
-BACKOFF = 0.5
-_RETRYABLE_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504, 529})
 
 
 class AnthropicLLM:
@@ -120,43 +112,16 @@ class AnthropicLLM:
         )
 
     def _with_retries(self, call: Callable[[float], T]) -> T:
-        """Make a request, retrying what can be retried, within the deadline; say so before each retry.
-
-        Streams are retried only until they start: ``call`` returns once the response has begun.
-
-        Raises:
-            BackendError: the request failed for good, or the deadline would pass.
-        """
-        deadline = self.clock() + self.settings.deadline
-        for attempt in range(MAX_RETRIES + 1):
-            remaining = deadline - self.clock()
-            try:
-                return call(max(1.0, min(TIMEOUT_SECONDS, remaining)))
-            except anthropic.APIError as exc:
-                wait = self._retry_wait(exc, attempt)
-                if wait is None or attempt == MAX_RETRIES:
-                    raise self._backend_error(exc, attempt) from None
-                if self.clock() + wait >= deadline:
-                    raise BackendError(
-                        f"no answer from Claude within the {self.settings.deadline:.0f} s deadline "
-                        f"({_error_text(exc)}, after {attempt + 1} attempts)"
-                    ) from None
-                log.warning("Claude request failed (%s); retrying, %d of %d", _why(exc), attempt + 1, MAX_RETRIES)
-                report_status(f"{_why(exc)}; retrying, {attempt + 1} of {MAX_RETRIES}")
-                self.sleep(wait)
-        raise AssertionError("unreachable")  # the loop returns or raises
-
-    def _retry_wait(self, exc: anthropic.APIError, attempt: int) -> float | None:
-        """Seconds to wait before retrying, or None when retrying cannot help."""
-        if isinstance(exc, anthropic.APIStatusError):
-            if exc.status_code not in _RETRYABLE_STATUS:
-                return None
-            asked = _retry_after(exc.response.headers)
-            if asked is not None:
-                return min(asked, RETRY_AFTER_CAP)
-        elif not isinstance(exc, anthropic.APIConnectionError):
-            return None
-        return float(min(BACKOFF * 2.0**attempt, 8.0)) * (0.75 + random.random() / 2)
+        """Make a request with the shared bounded retries (``retrying.py``)."""
+        provider = Provider(
+            label="Claude",
+            error=anthropic.APIError,
+            asked_wait=_asked_wait,
+            why=_why,
+            fail=self._backend_error,
+            text=_error_text,
+        )
+        return with_retries(call, provider, self.settings.deadline, self.clock, self.sleep)
 
     def _params(self, request: LLMRequest) -> dict[str, Any]:
         system: list[dict[str, Any]] = []
@@ -199,7 +164,7 @@ class AnthropicLLM:
         elif isinstance(exc, anthropic.APIStatusError):
             detail = f"the API answered {exc.status_code}: {_error_text(exc)}{tries}"
             # A 200 here is an error event inside a stream (an overload mid-reply): worth another try.
-            retryable = exc.status_code in _RETRYABLE_STATUS or exc.status_code == 200
+            retryable = exc.status_code in RETRYABLE_STATUS or exc.status_code == 200
         else:
             detail = _error_text(exc)
         return BackendError(self._redact(f"Claude request failed: {detail}"), retryable=retryable)
@@ -239,17 +204,13 @@ def _error_text(exc: anthropic.APIError) -> str:
     return str(exc.message)
 
 
-def _retry_after(headers: Any) -> float | None:
-    """The wait a response asks for, in seconds (``retry-after-ms`` or ``retry-after``), if any."""
-    for name, scale in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
-        raw = headers.get(name)
-        if raw is None:
-            continue
-        try:
-            return max(0.0, float(str(raw)) / scale)
-        except ValueError:
-            continue
-    return None
+def _asked_wait(exc: anthropic.APIError) -> float | bool | None:
+    if isinstance(exc, anthropic.APIStatusError):
+        if exc.status_code not in RETRYABLE_STATUS:
+            return None
+        asked = retry_after(exc.response.headers)
+        return True if asked is None else asked
+    return isinstance(exc, anthropic.APIConnectionError)
 
 
 def _why(exc: anthropic.APIError) -> str:

@@ -23,7 +23,7 @@ from .reporting import LLMReporter, OfflineReporter, Reporter
 from .templates import TemplateSet, load_set
 from .turns import InterviewerDraft, TurnContext
 
-BACKENDS = ("offline", "anthropic", "replay", "fake")
+BACKENDS = ("offline", "anthropic", "openai", "replay", "fake")
 
 
 class Interviewer(Protocol):
@@ -84,7 +84,8 @@ def create_backend(
     """Build a backend by name; with ``llm`` given, use that model backend as is.
 
     Args:
-        name: ``offline``, ``anthropic`` or ``replay``; the settings' default when None.
+        name: ``offline``, ``anthropic``, ``openai`` (any OpenAI-compatible server) or ``replay``; the
+            settings' default when None.
         settings: environment settings (read from the environment when None).
         templates: a template set, its name or its directory.
         llm: a ready model backend (for example a scripted fake in tests).
@@ -105,6 +106,14 @@ def create_backend(
             from .anthropic_llm import AnthropicLLM
 
             llm = AnthropicLLM(settings)
+        elif name == "openai":
+            try:
+                from .openai_llm import OpenAICompatibleLLM
+            except ImportError:
+                raise ConfigError(
+                    "the openai backend needs the openai SDK: pip install 'ai-pm-interview-coach[openai]'"
+                ) from None
+            llm = OpenAICompatibleLLM(settings)
         elif name == "fake":
             from .fake_llm import FakeLLM
 

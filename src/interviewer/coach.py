@@ -24,6 +24,19 @@ HEURISTIC_LIMITS = (
 )
 
 
+BACKEND_TITLES = {"offline": "Offline (no model)", "anthropic": "Claude", "openai": "OpenAI-compatible server"}
+
+
+def backend_choices(settings: Settings) -> list[str]:
+    """The backends the settings make possible: offline always, Claude with a key, a server with its URL or key."""
+    choices = ["offline"]
+    if settings.openai_base_url or settings.openai_api_key:
+        choices.append("openai")
+    if settings.api_key:
+        choices.append("anthropic")
+    return choices
+
+
 def effective_settings(base: Settings, pasted_key: str | None, model: str | None) -> Settings:
     """Environment settings overridden by what the candidate typed in this browser session only."""
     key = (pasted_key or "").strip() or base.api_key
@@ -69,7 +82,7 @@ def resume_interview(session_id: str, settings: Settings, store: Store) -> Inter
     record = store.load_session(session_id)
     if record is None:
         raise InterviewStateError(f"no stored session with id {session_id!r}")
-    name = record.backend if record.backend in ("offline", "anthropic") else "offline"
+    name = record.backend if record.backend in BACKEND_TITLES else "offline"
     templates = Path(record.config.template_set) if Path(record.config.template_set).is_dir() else None
     backend: Backend = create_backend(name, settings=settings, templates=templates)
     _pace(backend)

@@ -37,6 +37,10 @@ class Settings:
     db: str = DEFAULT_DB
     budget: int = DEFAULT_BUDGET
     deadline: float = DEFAULT_DEADLINE
+    openai_api_key: str | None = field(default=None, repr=False)
+    """For the ``openai`` backend (any OpenAI-compatible server): OPENAI_API_KEY, if the server needs one."""
+    openai_base_url: str | None = None
+    """For the ``openai`` backend: OPENAI_BASE_URL, e.g. ``http://localhost:11434/v1`` for Ollama."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -56,6 +60,8 @@ class Settings:
             db=env.get("INTERVIEWER_DB") or DEFAULT_DB,
             budget=_budget(env.get("INTERVIEWER_TOKEN_BUDGET")),
             deadline=_deadline(env.get("INTERVIEWER_DEADLINE")),
+            openai_api_key=env.get("OPENAI_API_KEY") or None,
+            openai_base_url=env.get("OPENAI_BASE_URL") or None,
         )
 
     @property

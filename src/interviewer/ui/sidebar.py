@@ -32,12 +32,12 @@ def settings_sidebar(base: Settings) -> Choice:
         help="Kept in memory for this tab only; never stored, logged or exported.",
     )
     settings = coach.effective_settings(base, pasted, None)
-    options = ["offline", "anthropic"] if settings.api_key else ["offline"]
+    options = coach.backend_choices(settings)
     backend = st.selectbox(
         "Backend",
         options,
         index=len(options) - 1,
-        format_func=lambda b: "Offline (no model)" if b == "offline" else "Claude",
+        format_func=lambda b: coach.BACKEND_TITLES[b],
     )
     templates = None
     if backend == "offline":
@@ -49,7 +49,7 @@ def settings_sidebar(base: Settings) -> Choice:
         sets = coach.template_choices(settings)
         label = st.selectbox("Template set", list(sets), help="From prompts/ and INTERVIEWER_PROMPTS")
         templates = sets.get(label) if label else None
-        st.badge(f"Claude: {settings.model}", color="green")
+        st.badge(f"{coach.BACKEND_TITLES[backend]}: {settings.model}", color="green")
     return Choice(settings, backend or "offline", templates)
 
 

@@ -1,0 +1,96 @@
+"""Bounded retries for any model API: every wait capped, the whole request within its deadline, each retry said.
+
+The backends differ only in how they read their SDK's errors, so each gives a ``Provider``: the SDK's
+error class, how long an error asks to wait (None: retrying cannot help), how to word it, and how to
+turn it into a ``BackendError``.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from .errors import BackendError
+from .llm import report_status
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+TIMEOUT_SECONDS = 60.0
+"""The longest one attempt may take (less when the deadline is nearer)."""
+MAX_RETRIES = 3
+RETRY_AFTER_CAP = 10.0
+"""Seconds: a longer ``retry-after`` is not waited for in full."""
+BACKOFF = 0.5
+RETRYABLE_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504, 529})
+
+
+@dataclass(frozen=True)
+class Provider:
+    """How one SDK's errors are read."""
+
+    label: str
+    """Who answers, in the candidate's words ("Claude", "the model server")."""
+    error: type[BaseException]
+    asked_wait: Callable[[Any], float | bool | None]
+    """The wait an error asks for in seconds; True: retry with backoff; None or False: do not retry."""
+    why: Callable[[Any], str]
+    """What went wrong, for the retry notice."""
+    fail: Callable[[Any, int], BackendError]
+    """The error to raise after ``attempts`` retries."""
+    text: Callable[[Any], str]
+    """The API's own message."""
+
+
+def retry_after(headers: Any) -> float | None:
+    """The wait a response asks for, in seconds (``retry-after-ms`` or ``retry-after``), if any."""
+    for name, scale in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
+        raw = headers.get(name)
+        if raw is None:
+            continue
+        try:
+            return max(0.0, float(str(raw)) / scale)
+        except ValueError:
+            continue
+    return None
+
+
+def with_retries(
+    call: Callable[[float], T],
+    provider: Provider,
+    deadline_seconds: float,
+    clock: Callable[[], float],
+    sleep: Callable[[float], None],
+) -> T:
+    """Make a request, retrying what can be retried, within the deadline; say so before each retry.
+
+    Streams are retried only until they start: ``call`` returns once the response has begun.
+
+    Raises:
+        BackendError: the request failed for good, or the deadline would pass.
+    """
+    deadline = clock() + deadline_seconds
+    for attempt in range(MAX_RETRIES + 1):
+        remaining = deadline - clock()
+        try:
+            return call(max(1.0, min(TIMEOUT_SECONDS, remaining)))
+        except provider.error as exc:
+            asked = provider.asked_wait(exc)
+            if asked is None or asked is False or attempt == MAX_RETRIES:
+                raise provider.fail(exc, attempt) from None
+            backoff = float(min(BACKOFF * 2.0**attempt, 8.0)) * (0.75 + random.random() / 2)
+            wait = backoff if asked is True else min(float(asked), RETRY_AFTER_CAP)
+            if clock() + wait >= deadline:
+                raise BackendError(
+                    f"no answer from {provider.label} within the {deadline_seconds:.0f} s deadline "
+                    f"({provider.text(exc)}, after {attempt + 1} attempts)"
+                ) from None
+            why = provider.why(exc)
+            log.warning("%s request failed (%s); retrying, %d of %d", provider.label, why, attempt + 1, MAX_RETRIES)
+            report_status(f"{why}; retrying, {attempt + 1} of {MAX_RETRIES}")
+            sleep(wait)
+    raise AssertionError("unreachable")  # the loop returns or raises

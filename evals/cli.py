@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from interviewer.backends import checked_templates
@@ -52,6 +53,12 @@ def _common(parser: argparse.ArgumentParser) -> None:
         help=f"llm grader: recordings to replay, and where record mode writes (default {DEFAULT_RECORDINGS})",
     )
     parser.add_argument("--model", help="llm grader: the model to ask (default INTERVIEWER_MODEL)")
+    parser.add_argument(
+        "--backend",
+        choices=("anthropic", "openai"),
+        default="anthropic",
+        help="record mode: Claude, or an OpenAI-compatible server (OPENAI_BASE_URL)",
+    )
     parser.add_argument("--thresholds", type=Path, metavar="FILE", help="gates file (default evals/thresholds.toml)")
     parser.add_argument("--json", type=Path, metavar="OUT", help="write every figure as JSON")
     parser.add_argument("--no-probes", action="store_true", help="grade the gold cases only, no metamorphic probes")
@@ -105,7 +112,8 @@ def _subject(grader: str, prompts: str | None, args: argparse.Namespace, setting
     templates = checked_templates(prompts or "default", settings)
     model = args.model or settings.model
     if args.mode == "record":
-        return LLMSubject(templates, model, RecordSource(args.recordings, templates, settings))
+        recording = replace(settings, model=model)
+        return LLMSubject(templates, model, RecordSource(args.recordings, templates, recording, backend=args.backend))
     source = ReplaySource(args.recordings)
     if not source.files:
         raise ConfigError(

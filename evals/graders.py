@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from interviewer.backends import create_backend
 from interviewer.config import Settings
 from interviewer.domain import AnswerGrade, Usage
 from interviewer.errors import ConfigError, GradingError, RecordingError, ReplayMissError
@@ -197,16 +198,23 @@ class RecordSource(ReplaySource):
     makes that item a failed grade for this run.
     """
 
-    def __init__(self, directory: Path, templates: TemplateSet, settings: Settings, live: LLM | None = None) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        templates: TemplateSet,
+        settings: Settings,
+        live: LLM | None = None,
+        backend: str = "anthropic",
+    ) -> None:
         super().__init__(directory)
         if self.available["synthetic"]:
             raise ConfigError(f"{directory} holds synthetic recordings: record real replies into another directory")
         if live is None:
-            from interviewer.anthropic_llm import AnthropicLLM
-
-            live = AnthropicLLM(settings)
+            llm = create_backend(backend, settings=settings, templates=templates).llm
+            assert llm is not None, "a model backend has a model"
+            live = llm
         self.path = directory / f"{templates.name}-{templates.content_hash[:10]}.jsonl"
-        secrets = (settings.api_key,) if settings.api_key else ()
+        secrets = tuple(key for key in (settings.api_key, settings.openai_api_key) if key)
         self.recorder = RecordingLLM(live, self.path, secrets=secrets)
         self.recorded = 0
 

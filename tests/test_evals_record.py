@@ -175,3 +175,29 @@ def test_record_mode_refuses_a_directory_of_synthetic_recordings(
     monkeypatch.setenv("ANTHROPIC_API_KEY", KEY)
     assert run(cases_file, synthetic, tmp_path / "out.json", "--mode", "record") == 2
     assert "synthetic recordings" in capsys.readouterr().err
+
+
+def test_an_openai_compatible_server_is_recorded_with_its_model_id_then_replayed(
+    tmp_path: Path, cases_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.fakes.openai_server import FakeOpenAI
+
+    recordings, model = tmp_path / "recorded", "qwen2.5:32b"
+    args = ["run", "--cases", str(cases_file), "--grader", "llm", "--model", model, "--recordings", str(recordings)]
+    with FakeOpenAI() as fake:
+        fake.respond_with(lambda body, headers: grade_reply(body))
+        monkeypatch.setenv("OPENAI_BASE_URL", fake.base_url)
+        monkeypatch.setenv("OPENAI_API_KEY", "test-openai-key")
+        code = main([*args, "--mode", "record", "--backend", "openai", "--no-probes", "--no-progress"])
+        asked = len(fake.requests)
+    assert asked == len(ROWS)
+    records = load_recordings(list(recordings.glob("*.jsonl")))
+    assert {r.provenance.source for r in records.values()} == {"recorded"}
+    assert {r.provenance.model for r in records.values()} == {model}
+    text = "".join(p.read_text() for p in recordings.glob("*.jsonl"))
+    assert "test-openai-key" not in text
+    monkeypatch.delenv("OPENAI_BASE_URL")
+    monkeypatch.delenv("OPENAI_API_KEY")
+    out = tmp_path / "replay.json"
+    assert main([*args, "--no-probes", "--no-progress", "--json", str(out)]) == code
+    assert model in json.loads(out.read_text())["describes"]

@@ -6,6 +6,7 @@ In CI a missing browser fails the run; on a laptop without Chromium the test is 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import socket
@@ -61,9 +62,11 @@ def browser_path() -> str:
 
 
 @contextlib.contextmanager
-def _serve(db: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
-    """`streamlit run` on a free port with a clean environment; yields its URL."""
-    port = _free_port()
+def _serve(
+    db: Path, extra_env: dict[str, str] | None = None, port: int | None = None, args: list[str] | None = None
+) -> Iterator[str]:
+    """`streamlit run` on a free port (or ``port``) with a clean environment; yields its URL."""
+    port = port or _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ANTHROPIC_", "INTERVIEWER_"))}
     env["INTERVIEWER_DB"] = str(db)
     env.update(extra_env or {})
@@ -81,6 +84,7 @@ def _serve(db: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
             "127.0.0.1",
             "--browser.gatherUsageStats",
             "false",
+            *(args or []),
         ],
         env=env,
         cwd=ROOT,
@@ -361,3 +365,70 @@ def test_a_critique_drill_in_a_real_browser(
         assert "made no commitment" in main and "Where it shows" in main, "the found defect quoted, the missed shown"
         _whole_page(page, ARTIFACTS / f"drill-{label}-whole.png")
         browser.close()
+
+
+def test_two_signed_in_users_each_see_only_their_own_history(browser_path: str, tmp_path: Path) -> None:
+    """Sign-in against a local OpenID Connect provider: two users, each sees only their own sessions."""
+    from playwright.sync_api import sync_playwright
+
+    port, provider_port = _free_port(), _free_port()
+    claims = [json.dumps({"sub": u, "email": f"{u}@example.org"}) for u in ("ada", "bo")]
+    mock = shutil.which("oidc-provider-mock", path=str(Path(sys.executable).parent)) or "oidc-provider-mock"
+    command = [mock, "--port", str(provider_port), *(a for c in claims for a in ("--user-claims", c))]
+    provider = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        issuer = f"http://127.0.0.1:{provider_port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{issuer}/.well-known/openid-configuration", timeout=2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or provider.poll() is not None:
+                    raise RuntimeError("the OpenID Connect provider did not start") from None
+                time.sleep(0.3)
+        secrets = tmp_path / "secrets.toml"
+        secrets.write_text(
+            'allowed_domains = ["example.org"]\n'
+            "[auth]\n"
+            f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+            'cookie_secret = "a-test-cookie-secret-that-is-long-enough"\n'
+            'client_id = "coach"\n'
+            'client_secret = "coach-secret"\n'
+            f'server_metadata_url = "{issuer}/.well-known/openid-configuration"\n'
+        )
+        extra = ["--secrets.files", str(secrets)]
+        with contextlib.ExitStack() as stack:
+            url = stack.enter_context(_serve(tmp_path / "team.db", port=port, args=extra))
+            ARTIFACTS.mkdir(exist_ok=True)
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=browser_path, args=FLAGS)
+                seen: dict[str, str] = {}
+                for sub in ("ada", "bo"):
+                    context = browser.new_context(viewport={"width": 1280, "height": 800})
+                    page = context.new_page()
+                    page.goto(url)
+                    page.get_by_role("button", name="Sign in").click()
+                    page.locator('input[name="sub"]').fill(sub)
+                    page.get_by_role("button", name="Authorize").click()
+                    page.get_by_role("button", name="Start interview").wait_for(timeout=60_000)
+                    assert page.get_by_text(f"Signed in as {sub}@example.org").count()
+                    page.get_by_role("button", name="Start interview").click()
+                    page.get_by_text("Question 1 of").first.wait_for(timeout=30_000)
+                    _settle(page)
+                    seen[sub] = page.url.split("session=")[1]
+                    page.goto(url)
+                    page.get_by_role("button", name="Start interview").wait_for(timeout=60_000)
+                    page.wait_for_timeout(1500)
+                    history = page.locator('[data-testid="stSidebar"]').inner_text()
+                    assert history.count("in progress") == 1, f"{sub} sees one session: {history}"
+                    page.screenshot(path=str(ARTIFACTS / f"signed-in-{sub}.png"), full_page=True)
+                    if sub == "bo":
+                        page.goto(f"{url}/?session={seen['ada']}")
+                        page.get_by_text("Could not reopen that session").wait_for(timeout=30_000)
+                        assert page.get_by_text("no stored session").count(), "another user's session is not found"
+                    context.close()
+                browser.close()
+    finally:
+        provider.terminate()
+        provider.wait(timeout=10)

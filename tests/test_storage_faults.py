@@ -96,7 +96,7 @@ def test_a_full_disk_refuses_the_write_and_memory_stays_as_stored(tmp_path: Path
 def test_a_real_full_disk_where_the_machine_allows_a_small_filesystem(tmp_path: Path) -> None:
     mount = tmp_path / "tiny"
     mount.mkdir()
-    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=96k", "tmpfs", str(mount)], capture_output=True)
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=192k", "tmpfs", str(mount)], capture_output=True)
     if made.returncode != 0:
         pytest.skip(f"cannot mount a small filesystem here: {made.stderr.decode().strip() or 'not permitted'}")
     store = None
@@ -107,7 +107,7 @@ def test_a_real_full_disk_where_the_machine_allows_a_small_filesystem(tmp_path: 
         interview.start().read()
         with pytest.raises(StorageError, match="full"):
             while not interview.finished:
-                interview.answer(ANSWER * 60).read()
+                interview.answer(ANSWER * 120).read()
         stored = store.load_session(interview.session_id)
         assert stored is not None and len(stored.turns) == len(interview.transcript.turns)
         interview.close()
@@ -177,7 +177,7 @@ def test_a_database_made_before_migrations_is_adopted_and_upgraded(tmp_path: Pat
             ),
         )
     store = Store(str(path))
-    assert schema_version(store.engine) == "0003"
+    assert schema_version(store.engine) == "0004"
     resumed = Interview.resume(create_backend("offline"), store, "old1")
     assert resumed.step.value == "answering", "the old phase and pending turn become one step"
     resumed.answer("We would sample 5% of drafts every week and review every medication list.").read()

@@ -10,6 +10,7 @@ failures are in ``database.py``; this module is the tables and the reads and wri
 from __future__ import annotations
 
 import contextlib
+import copy
 import logging
 import threading
 from collections.abc import Iterator
@@ -33,6 +34,7 @@ from sqlalchemy import (
     delete,
     insert,
     select,
+    true,
     update,
 )
 from sqlalchemy.engine import Engine
@@ -74,6 +76,7 @@ sessions = Table(
     Column("template_set", String(200), nullable=False),
     Column("config", JSON, nullable=False),
     Column("state", JSON, nullable=False),
+    Column("owner", String(320)),
 )
 turns = Table(
     "turns",
@@ -113,6 +116,7 @@ attempts = Table(
     Column("answer", Text, nullable=False),
     Column("seconds", Float),
     Column("result", JSON, nullable=False),
+    Column("owner", String(320)),
 )
 plans = Table(
     "plans",
@@ -120,6 +124,7 @@ plans = Table(
     Column("id", String(64), primary_key=True),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("plan", JSON, nullable=False),
+    Column("owner", String(320)),
 )
 Index("ix_sessions_created_at", sessions.c.created_at)
 Index("ix_attempts_item", attempts.c.kind, attempts.c.item_id)
@@ -205,7 +210,9 @@ class Store:
         StorageError: the database cannot be opened or migrated.
     """
 
-    def __init__(self, db: str) -> None:
+    def __init__(self, db: str, owner: str | None = None) -> None:
+        self.owner = owner
+        """Whose history this store reads and writes (the signed-in user); None: one person, no sign-in."""
         self.url = database_url(db)
         self.where = redacted(self.url)
         """The database, as it may be shown (no password)."""
@@ -241,6 +248,16 @@ class Store:
                 retryable=False,
                 what="database",
             ) from None
+
+    def for_owner(self, owner: str | None) -> Store:
+        """The same database seen as one user's: their sessions, attempts and plans, nobody else's."""
+        scoped = copy.copy(self)
+        scoped.owner = owner
+        return scoped
+
+    def _mine(self, table: Table) -> Any:
+        """The condition that keeps a query to this store's owner (always true without one)."""
+        return true() if self.owner is None else table.c.owner == self.owner
 
     def close(self) -> None:
         """Release the database connections."""
@@ -288,14 +305,14 @@ class Store:
         stored_turns: int | None,
     ) -> None:
         # Inside the write transaction: the count read here is the one the insert relies on.
-        exists = conn.execute(select(sessions.c.id).where(sessions.c.id == session_id)).first()
+        exists = conn.execute(select(sessions.c.id).where(sessions.c.id == session_id, self._mine(sessions))).first()
         stored = conn.execute(select(turns.c.position).where(turns.c.session_id == session_id)).scalars().all()
         if stored_turns is not None and len(stored) != stored_turns:
             raise StaleSessionError()
         if exists:
             conn.execute(update(sessions).where(sessions.c.id == session_id).values(**values))
         else:
-            conn.execute(insert(sessions).values(id=session_id, created_at=now, **values))
+            conn.execute(insert(sessions).values(id=session_id, created_at=now, owner=self.owner, **values))
         start = len(stored)
         rows = [
             {
@@ -346,7 +363,11 @@ class Store:
     def load_session(self, session_id: str) -> SessionRecord | None:
         """A stored session with its turns, or None."""
         with self._guard("read"), self.engine.begin() as conn:
-            row = conn.execute(select(sessions).where(sessions.c.id == session_id)).mappings().first()
+            row = (
+                conn.execute(select(sessions).where(sessions.c.id == session_id, self._mine(sessions)))
+                .mappings()
+                .first()
+            )
             if row is None:
                 return None
             turn_rows = conn.execute(
@@ -399,6 +420,7 @@ class Store:
                     sessions.c.status,
                     sessions.c.backend,
                 )
+                .where(self._mine(sessions))
                 .order_by(sessions.c.created_at.desc())
                 .limit(limit)
             ).mappings()
@@ -433,7 +455,13 @@ class Store:
     def asked_question_ids(self, limit_sessions: int = 20) -> set[str]:
         """Questions asked in recent sessions, so a new interview can avoid repeats."""
         with self._guard("read"), self.engine.begin() as conn:
-            recent = select(sessions.c.id).order_by(sessions.c.created_at.desc()).limit(limit_sessions).subquery()
+            recent = (
+                select(sessions.c.id)
+                .where(self._mine(sessions))
+                .order_by(sessions.c.created_at.desc())
+                .limit(limit_sessions)
+                .subquery()
+            )
             rows = conn.execute(
                 select(turns.c.question_id).where(turns.c.session_id.in_(select(recent.c.id))).distinct()
             ).scalars()
@@ -442,11 +470,12 @@ class Store:
     def save_attempt(self, row: AttemptRow) -> None:
         """Store one practice attempt (attempts are never rewritten)."""
         with self._guard("save an attempt to"), self._lock, self.engine.begin() as conn:
-            conn.execute(insert(attempts).values(**row.model_dump()))
+            conn.execute(insert(attempts).values(**row.model_dump(), owner=self.owner))
 
     def load_attempts(self, kind: str | None = None, item_id: str | None = None) -> list[AttemptRow]:
         """Practice attempts, oldest first: of one item, of one kind, or all."""
-        query = select(attempts).order_by(attempts.c.created_at)
+        query = select(*[c for c in attempts.c if c.name != "owner"]).where(self._mine(attempts))
+        query = query.order_by(attempts.c.created_at)
         if kind is not None:
             query = query.where(attempts.c.kind == kind)
         if item_id is not None:
@@ -459,7 +488,9 @@ class Store:
         with self._guard("read"), self.engine.begin() as conn:
             rows = conn.execute(
                 select(turns.c.session_id, turns.c.text, turns.c.at, turns.c.seconds)
+                .join(sessions, sessions.c.id == turns.c.session_id)
                 .where(turns.c.question_id == question_id, turns.c.kind == "answer", turns.c.speaker == "candidate")
+                .where(self._mine(sessions))
                 .order_by(turns.c.at, turns.c.position)
             ).all()
             graded = conn.execute(
@@ -485,6 +516,7 @@ class Store:
             rows = conn.execute(
                 select(sessions.c.created_at, sessions.c.role, grades.c.grade)
                 .join(sessions, sessions.c.id == grades.c.session_id)
+                .where(self._mine(sessions))
                 .order_by(sessions.c.created_at)
             ).all()
         graded = []
@@ -496,10 +528,12 @@ class Store:
     def save_plan(self, plan_id: str, created_at: datetime, plan: dict[str, Any]) -> None:
         """Store a practice plan (the latest is the one in use)."""
         with self._guard("save a plan to"), self._lock, self.engine.begin() as conn:
-            conn.execute(insert(plans).values(id=plan_id, created_at=created_at, plan=plan))
+            conn.execute(insert(plans).values(id=plan_id, created_at=created_at, plan=plan, owner=self.owner))
 
     def latest_plan(self) -> dict[str, Any] | None:
         """The practice plan made last, or None."""
         with self._guard("read"), self.engine.begin() as conn:
-            row = conn.execute(select(plans.c.plan).order_by(plans.c.created_at.desc()).limit(1)).first()
+            row = conn.execute(
+                select(plans.c.plan).where(self._mine(plans)).order_by(plans.c.created_at.desc()).limit(1)
+            ).first()
         return dict(row[0]) if row else None

@@ -28,6 +28,7 @@ from .report_page import report_page
 from .session import current_interview, open_on_screen, show_messages
 from .setup_page import setup_form
 from .sidebar import history_sidebar, settings_sidebar
+from .sign_in import signed_in_owner
 from .text import plain
 from .transcript import stream_turn
 
@@ -55,7 +56,7 @@ def main() -> None:
         base = Settings.from_env()
         if not base.api_key and secret_key():
             base = Settings.from_env({**os.environ, "ANTHROPIC_API_KEY": secret_key() or ""})
-        store = get_store(base.db)
+        store = get_store(base.db).for_owner(signed_in_owner())
     except InterviewerError as exc:
         st.title("AI PM interview coach")
         st.error(f"The app cannot start: {plain(explain(exc))}")

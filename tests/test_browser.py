@@ -361,6 +361,8 @@ def test_a_critique_drill_in_a_real_browser(
         page.get_by_label("Your answer").fill(critique)
         page.get_by_role("button", name="Grade this attempt").click()
         page.get_by_text(f"you named 1 of {len(drill.defects)}").wait_for(timeout=30_000)
+        # The result renders element by element: read the page once its last part is there.
+        page.get_by_text("A strong critique of this drill").wait_for(timeout=30_000)
         main = page.locator('[data-testid="stMain"]').inner_text()
         assert "made no commitment" in main and "Where it shows" in main, "the found defect quoted, the missed shown"
         _whole_page(page, ARTIFACTS / f"drill-{label}-whole.png")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import subprocess
+import os
 import sys
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import NoReturn
 
 from . import __version__
 from .config import Settings
@@ -212,13 +213,11 @@ APP_DEFAULTS = [
 """What ``interviewer app`` passes to Streamlit before the candidate's own options (which win)."""
 
 
-def _app(options: list[str]) -> int:
+def _app(options: list[str]) -> NoReturn:
     entry = Path(__file__).resolve().parent / "ui" / "entry.py"
     command = [sys.executable, "-m", "streamlit", "run", str(entry), *APP_DEFAULTS, *options]
-    try:
-        return subprocess.call(command)
-    except KeyboardInterrupt:
-        return 0
+    # Become the server rather than wait on it: a signal to `interviewer app` then stops Streamlit too.
+    os.execv(sys.executable, command)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,7 +21,7 @@ from interviewer.config import Settings
 from interviewer.domain import Mode, Usage
 from interviewer.storage import Store
 from interviewer.turns import Text
-from tests.fakes.anthropic_server import FakeAnthropic
+from tests.fakes.anthropic_server import FakeAnthropic, split_deltas
 
 TARGETS = {
     "first_word": 1.1,
@@ -164,7 +164,7 @@ def run_interview(mode: Mode, num_questions: int = 8) -> Run:
             total = time.perf_counter() - started
             spoken = [r for r in fake.message_requests if r.body.get("stream")][-1]
             reply = str(responder()(spoken.body, spoken.headers))
-            run.turns.append(Turn(first or total, total, len(_split_deltas(reply))))
+            run.turns.append(Turn(first or total, total, len(split_deltas(reply))))
             if last:
                 interview.report(timeout=60)
                 run.report_wait = time.perf_counter() - started
@@ -172,12 +172,6 @@ def run_interview(mode: Mode, num_questions: int = 8) -> Run:
         interview.close()
         store.close()
     return run
-
-
-def _split_deltas(text: str) -> list[str]:
-    from tests.fakes.anthropic_server import split_deltas
-
-    return split_deltas(text)
 
 
 def _verdict(ok: bool) -> str:

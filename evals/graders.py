@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from interviewer.backends import create_backend
+from interviewer.backends import model_llm
 from interviewer.config import Settings
 from interviewer.domain import AnswerGrade, Usage
 from interviewer.errors import ConfigError, GradingError, RecordingError, ReplayMissError
@@ -210,9 +210,7 @@ class RecordSource(ReplaySource):
         if self.available["synthetic"]:
             raise ConfigError(f"{directory} holds synthetic recordings: record real replies into another directory")
         if live is None:
-            llm = create_backend(backend, settings=settings, templates=templates).llm
-            assert llm is not None, "a model backend has a model"
-            live = llm
+            live = model_llm(backend, settings)
         self.path = directory / f"{templates.name}-{templates.content_hash[:10]}.jsonl"
         secrets = tuple(key for key in (settings.api_key, settings.openai_api_key) if key)
         self.recorder = RecordingLLM(live, self.path, secrets=secrets)

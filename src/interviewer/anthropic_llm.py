@@ -7,7 +7,6 @@ longer than the settings' deadline, and each retry is announced through ``llm.re
 
 from __future__ import annotations
 
-import logging
 import time
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
@@ -20,9 +19,8 @@ from .config import Settings
 from .domain import Usage
 from .errors import BackendError, MissingKeyError
 from .llm import Completion, LLMRequest, Message, TextStream
-from .retrying import RETRYABLE_STATUS, TIMEOUT_SECONDS, Provider, retry_after, with_retries
-
-log = logging.getLogger(__name__)
+from .redaction import mask_key
+from .retrying import RETRYABLE_STATUS, TIMEOUT_SECONDS, Provider, with_retries
 
 T = TypeVar("T")
 
@@ -116,7 +114,8 @@ class AnthropicLLM:
         provider = Provider(
             label="Claude",
             error=anthropic.APIError,
-            asked_wait=_asked_wait,
+            status_error=anthropic.APIStatusError,
+            connection_error=anthropic.APIConnectionError,
             why=_why,
             fail=self._backend_error,
             text=_error_text,
@@ -137,8 +136,7 @@ class AnthropicLLM:
             "messages": _wire_messages(request.messages),
         }
         if request.meta:
-            # What the request is about travels beside it, for fakes and gateways; never in the recorded key.
-            params["extra_headers"] = {f"x-interviewer-{k.replace('_', '-')}": v for k, v in request.meta.items()}
+            params["extra_headers"] = request.wire_headers()
         return params
 
     def _usage(self, model: str, usage: Any) -> Usage:
@@ -167,11 +165,7 @@ class AnthropicLLM:
             retryable = exc.status_code in RETRYABLE_STATUS or exc.status_code == 200
         else:
             detail = _error_text(exc)
-        return BackendError(self._redact(f"Claude request failed: {detail}"), retryable=retryable)
-
-    def _redact(self, text: str) -> str:
-        key = self.settings.api_key
-        return text.replace(key, "[redacted]") if key else text
+        return BackendError(mask_key(f"Claude request failed: {detail}", self.settings.api_key), retryable=retryable)
 
 
 def _wire_messages(messages: list[Message]) -> list[dict[str, Any]]:
@@ -202,15 +196,6 @@ def _error_text(exc: anthropic.APIError) -> str:
         if isinstance(error, dict) and isinstance(error.get("message"), str):
             return f"{error.get('type', 'error')}: {error['message']}"
     return str(exc.message)
-
-
-def _asked_wait(exc: anthropic.APIError) -> float | bool | None:
-    if isinstance(exc, anthropic.APIStatusError):
-        if exc.status_code not in RETRYABLE_STATUS:
-            return None
-        asked = retry_after(exc.response.headers)
-        return True if asked is None else asked
-    return isinstance(exc, anthropic.APIConnectionError)
 
 
 def _why(exc: anthropic.APIError) -> str:

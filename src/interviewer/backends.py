@@ -23,7 +23,9 @@ from .reporting import LLMReporter, OfflineReporter, Reporter
 from .templates import TemplateSet, load_set
 from .turns import InterviewerDraft, TurnContext
 
-BACKENDS = ("offline", "anthropic", "openai", "replay", "fake")
+LIVE_BACKENDS = ("offline", "anthropic", "openai")
+"""The backends a candidate runs an interview on (and a stored session resumes on)."""
+BACKENDS = (*LIVE_BACKENDS, "replay", "fake")
 
 
 class Interviewer(Protocol):
@@ -102,30 +104,7 @@ def create_backend(
         name = name or settings.default_backend
         if name == "offline":
             return Backend("offline", OfflineInterviewer(), HeuristicGrader(), OfflineReporter(), tset, heuristic=True)
-        if name == "anthropic":
-            from .anthropic_llm import AnthropicLLM
-
-            llm = AnthropicLLM(settings)
-        elif name == "openai":
-            try:
-                from .openai_llm import OpenAICompatibleLLM
-            except ImportError:
-                raise ConfigError(
-                    "the openai backend needs the openai SDK: pip install 'ai-pm-interview-coach[openai]'"
-                ) from None
-            llm = OpenAICompatibleLLM(settings)
-        elif name == "fake":
-            from .fake_llm import FakeLLM
-
-            llm = FakeLLM()
-        elif name == "replay":
-            if not recordings:
-                raise ConfigError("the replay backend needs recording files (recordings=[...])")
-            from .replay import ReplayLLM
-
-            llm = ReplayLLM(recordings)
-        else:
-            raise ConfigError(f"unknown backend {name!r}: choose one of {', '.join(BACKENDS)}")
+        llm = model_llm(name, settings, recordings)
     model = settings.model
     return Backend(
         name or llm.name,
@@ -137,3 +116,35 @@ def create_backend(
         model=model,
         llm=llm,
     )
+
+
+def model_llm(name: str, settings: Settings, recordings: list[Path] | None = None) -> LLM:
+    """The model behind a backend name (every backend but ``offline`` has one).
+
+    Raises:
+        ConfigError: an unknown name, replay without recordings, or the openai SDK not installed.
+        MissingKeyError: ``anthropic`` without a key.
+    """
+    if name == "anthropic":
+        from .anthropic_llm import AnthropicLLM
+
+        return AnthropicLLM(settings)
+    if name == "openai":
+        try:
+            from .openai_llm import OpenAICompatibleLLM
+        except ImportError:
+            raise ConfigError(
+                "the openai backend needs the openai SDK: pip install 'ai-pm-interview-coach[openai]'"
+            ) from None
+        return OpenAICompatibleLLM(settings)
+    if name == "fake":
+        from .fake_llm import FakeLLM
+
+        return FakeLLM()
+    if name == "replay":
+        if not recordings:
+            raise ConfigError("the replay backend needs recording files (recordings=[...])")
+        from .replay import ReplayLLM
+
+        return ReplayLLM(recordings)
+    raise ConfigError(f"unknown backend {name!r}: choose one of {', '.join(BACKENDS)}")

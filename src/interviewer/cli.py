@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import __version__
+from .backends import LIVE_BACKENDS
 from .config import Settings
 from .errors import AnswerError, BackendError, InterviewerError, StaleSessionError
 from .export import shown_score
@@ -235,21 +236,21 @@ def main(argv: list[str] | None = None) -> int:
     validate = tsub.add_parser("validate", help="validate sets (all found when none given)")
     validate.add_argument("paths", nargs="*")
     run = sub.add_parser("interview", help="run an interview in the terminal")
-    run.add_argument("--backend", choices=["offline", "anthropic", "openai"], default=None)
+    run.add_argument("--backend", choices=LIVE_BACKENDS, default=None)
     run.add_argument("--role", choices=["builder", "integrator", "orchestrator"], default="integrator")
     run.add_argument("--questions", type=int, default=3)
     run.add_argument("--prompts", default=None)
     run.add_argument("--resume", metavar="ID", default=None, help="carry on a stored session")
     check = sub.add_parser("review", help="grade answers drafted elsewhere and write the report")
     check.add_argument("file", help="JSON Lines: {question_id, answer} or {question, qualities, answer}")
-    check.add_argument("--backend", choices=["offline", "anthropic", "openai"], default=None)
+    check.add_argument("--backend", choices=LIVE_BACKENDS, default=None)
     check.add_argument("--role", choices=["builder", "integrator", "orchestrator"], default="integrator")
     check.add_argument("--prompts", default=None)
     check.add_argument("--json", metavar="OUT", help="write the report as JSON (the app's download)")
     check.add_argument("--markdown", metavar="OUT", help="write the report as Markdown")
     job = sub.add_parser("job", help="read a job post as one of the three kinds of AI PM role, quoting it")
     job.add_argument("file", help="a text file holding the post, or - to read it from standard input")
-    job.add_argument("--backend", choices=["offline", "anthropic", "openai"], default=None)
+    job.add_argument("--backend", choices=LIVE_BACKENDS, default=None)
     job.add_argument("--prompts", default=None)
     job.add_argument("--json", action="store_true", help="print the reading as JSON")
     sub.add_parser("schema", help="print the JSON Schema of the report download")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from .backends import Backend, create_backend
+from .backends import LIVE_BACKENDS, Backend, create_backend
 from .config import Settings
 from .domain import InterviewConfig, QualityId
 from .errors import InterviewStateError
@@ -82,7 +82,7 @@ def resume_interview(session_id: str, settings: Settings, store: Store) -> Inter
     record = store.load_session(session_id)
     if record is None:
         raise InterviewStateError(f"no stored session with id {session_id!r}")
-    name = record.backend if record.backend in BACKEND_TITLES else "offline"
+    name = record.backend if record.backend in LIVE_BACKENDS else "offline"
     templates = Path(record.config.template_set) if Path(record.config.template_set).is_dir() else None
     backend: Backend = create_backend(name, settings=settings, templates=templates)
     _pace(backend)

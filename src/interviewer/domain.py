@@ -495,6 +495,11 @@ class TrustStep(BaseModel):
         """The state in words."""
         return TRUST_LABELS[self.trust]
 
+    @property
+    def when(self) -> str:
+        """When the step was taken, in words: at the start, or after answer N."""
+        return "At the start" if self.answer == 0 else f"After answer {self.answer}"
+
 
 class AnswerReview(BaseModel):
     """One question of the report: what was asked, what the candidate said, and how it went."""

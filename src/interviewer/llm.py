@@ -76,6 +76,10 @@ class LLMRequest(BaseModel):
         }
         return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
+    def wire_headers(self) -> dict[str, str]:
+        """``meta`` as HTTP headers (``x-interviewer-<name>``), for fakes and gateways; never in the recorded key."""
+        return {f"x-interviewer-{k.replace('_', '-')}": v for k, v in self.meta.items()}
+
 
 class Completion(BaseModel):
     """A finished reply."""

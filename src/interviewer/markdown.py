@@ -31,10 +31,9 @@ def _answer_markdown(answer: AnswerReview, missing: str, limit_minutes: int | No
     if answer.trust:
         lines += ["", "**Where the stakeholder's trust in the AI went**", ""]
         for step in answer.trust:
-            when = "At the start" if step.answer == 0 else f"After answer {step.answer}"
             moved = f" ({step.why})" if step.answer else ""
             said = f": \u201c{step.quote}\u201d" if step.quote else ""
-            lines.append(f"- {when}: {step.label}{moved}{said}")
+            lines.append(f"- {step.when}: {step.label}{moved}{said}")
     lines += ["", "**Grades**", ""]
     if answer.grade is None:
         lines.append(f"- Not graded yet: {answer.not_graded_why}.")

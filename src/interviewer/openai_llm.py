@@ -19,7 +19,8 @@ from .config import Settings
 from .domain import Usage
 from .errors import BackendError, ConfigError
 from .llm import Completion, LLMRequest, TextStream
-from .retrying import RETRYABLE_STATUS, TIMEOUT_SECONDS, Provider, retry_after, with_retries
+from .redaction import mask_key
+from .retrying import RETRYABLE_STATUS, TIMEOUT_SECONDS, Provider, with_retries
 
 T = TypeVar("T")
 
@@ -131,15 +132,15 @@ class OpenAICompatibleLLM:
                 messages.append({"role": message.role, "content": message.content})
         params: dict[str, Any] = {"model": request.model, "max_tokens": request.max_tokens, "messages": messages}
         if request.meta:
-            # What the request is about travels beside it, for fakes and gateways; never in the recorded key.
-            params["extra_headers"] = {f"x-interviewer-{k.replace('_', '-')}": v for k, v in request.meta.items()}
+            params["extra_headers"] = request.wire_headers()
         return params
 
     def _with_retries(self, call: Callable[[float], T]) -> T:
         provider = Provider(
             label="the model server",
             error=openai.APIError,
-            asked_wait=_asked_wait,
+            status_error=openai.APIStatusError,
+            connection_error=openai.APIConnectionError,
             why=_why,
             fail=self._backend_error,
             text=_error_text,
@@ -162,9 +163,8 @@ class OpenAICompatibleLLM:
             retryable = exc.status_code in RETRYABLE_STATUS
         else:
             detail = _error_text(exc)
-        key = self.settings.openai_api_key
-        text = f"model request failed: {detail}"
-        return BackendError(text.replace(key, "[redacted]") if key else text, retryable=retryable)
+        text = mask_key(f"model request failed: {detail}", self.settings.openai_api_key)
+        return BackendError(text, retryable=retryable)
 
 
 def _usage(usage: Any) -> Usage:
@@ -175,15 +175,6 @@ def _usage(usage: Any) -> Usage:
     prompt = usage.prompt_tokens or 0
     # No list price is known for a self-hosted or gateway model, so no cost is claimed.
     return Usage(input_tokens=prompt - cached, output_tokens=usage.completion_tokens or 0, cache_read_tokens=cached)
-
-
-def _asked_wait(exc: openai.APIError) -> float | bool | None:
-    if isinstance(exc, openai.APIStatusError):
-        if exc.status_code not in RETRYABLE_STATUS:
-            return None
-        asked = retry_after(exc.response.headers)
-        return True if asked is None else asked
-    return isinstance(exc, openai.APIConnectionError)
 
 
 def _why(exc: openai.APIError) -> str:

@@ -17,9 +17,9 @@ from statistics import mean
 from pydantic import BaseModel, Field
 
 from .domain import AnswerGrade, QualityId, Role
-from .drills import drill_bank
+from .drills import drills_for
 from .practice import practice_attempts
-from .questions import bank
+from .questions import bank, by_id
 from .rubric import qualities
 from .storage import Store
 
@@ -79,8 +79,12 @@ def _graded(store: Store) -> list[tuple[datetime, str, AnswerGrade]]:
 
 def weakest(store: Store, count: int = MOST_QUALITIES) -> list[Weakness]:
     """The qualities with the lowest mean graded score, weakest first (none without graded answers)."""
+    return _weakest(_graded(store), count)
+
+
+def _weakest(graded: list[tuple[datetime, str, AnswerGrade]], count: int) -> list[Weakness]:
     scores: dict[QualityId, list[int]] = {}
-    for _when, _item, grade in _graded(store):
+    for _when, _item, grade in graded:
         for g in grade.grades:
             if g.score is not None:
                 scores.setdefault(g.quality, []).append(g.score)
@@ -90,10 +94,10 @@ def weakest(store: Store, count: int = MOST_QUALITIES) -> list[Weakness]:
 
 def make_plan(store: Store, role: Role) -> Plan | None:
     """A new plan from the history so far, stored as the one in use; None when nothing is graded yet."""
-    weak = [w for w in weakest(store) if w.mean < 4]
+    graded = _graded(store)
+    weak = [w for w in _weakest(graded, MOST_QUALITIES) if w.mean < 4]
     if not weak:
         return None
-    graded = _graded(store)
     practised = {item for _when, item, _grade in graded}
     steps: list[PlanStep] = []
     for w in weak:
@@ -101,11 +105,7 @@ def make_plan(store: Store, role: Role) -> Plan | None:
         name = qualities()[w.quality].name
         basis = f"{name} is among your weakest: a mean of {w.mean:g} over {w.graded} graded answer(s)."
         drill = next(
-            (
-                d
-                for d in drill_bank()
-                if role in d.roles and w.quality in d.qualities and d.id not in practised | chosen
-            ),
+            (d for d in drills_for(role) if w.quality in d.qualities and d.id not in practised | chosen),
             None,
         )
         if drill is not None:
@@ -126,7 +126,7 @@ def make_plan(store: Store, role: Role) -> Plan | None:
             )
         retry = _weakest_answer(graded, w.quality)
         if retry is not None and retry not in {s.item_id for s in steps}:
-            text = next((q.text for q in bank() if q.id == retry), retry)
+            text = by_id(retry).text
             steps.append(
                 PlanStep(
                     kind=StepKind.RETRY,
@@ -142,11 +142,12 @@ def make_plan(store: Store, role: Role) -> Plan | None:
 
 
 def _weakest_answer(graded: list[tuple[datetime, str, AnswerGrade]], quality: QualityId) -> str | None:
+    in_bank = {q.id for q in bank()}
     scored = [
         (g.score, -when.timestamp(), item)
         for when, item, grade in graded
         for g in grade.grades
-        if g.quality is quality and g.score is not None and any(q.id == item for q in bank())
+        if g.quality is quality and g.score is not None and item in in_bank
     ]
     return min(scored)[2] if scored else None
 

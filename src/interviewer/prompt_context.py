@@ -22,16 +22,14 @@ def _roles() -> list[dict[str, str]]:
     return [{"id": r.value, "title": ROLE_TITLES[r], "description": ROLE_DESCRIPTIONS[r]} for r in Role]
 
 
-_DELIMITER = re.compile(r"<(/?)(answer\b)", re.IGNORECASE)
-
-
-def fenced(answer: str) -> str:
-    """An answer that cannot close or open the ``<answer>`` tags the templates wrap it in.
+def fenced(text: str, tag: str = "answer") -> str:
+    """A candidate's text that cannot close or open the ``<answer>`` (or ``tag``) tags it is wrapped in.
 
     The angle bracket becomes a look-alike (which grounding folds back), so an answer that types
     ``</answer>`` followed by instructions stays inside its own tags.
     """
-    return _DELIMITER.sub(lambda m: "\u2039" + m.group(1) + m.group(2), answer)
+    delimiter = re.compile(rf"<(/?)({re.escape(tag)}\b)", re.IGNORECASE)
+    return delimiter.sub(lambda m: "\u2039" + m.group(1) + m.group(2), text)
 
 
 def _focus(config: InterviewConfig) -> list[Quality]:
@@ -114,9 +112,6 @@ def report_user(
     }
 
 
-_POST_DELIMITER = re.compile(r"<(/?)(job_post\b)", re.IGNORECASE)
-
-
 def job_post_system() -> dict[str, Any]:
     """Stable for every job post read: the roles and the qualities a post may stress."""
     return {"roles": _roles(), "qualities": list(all_qualities().values())}
@@ -124,7 +119,7 @@ def job_post_system() -> dict[str, Any]:
 
 def job_post_user(post: str) -> dict[str, Any]:
     """One job post to read, unable to close the ``<job_post>`` tags it is wrapped in."""
-    return {"post": _POST_DELIMITER.sub(lambda m: "\u2039" + m.group(1) + m.group(2), post)}
+    return {"post": fenced(post, "job_post")}
 
 
 def sample_contexts() -> dict[str, dict[str, Any]]:

@@ -17,3 +17,8 @@ def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
         if secret:
             text = text.replace(secret, "***")
     return text
+
+
+def mask_key(text: str, key: str | None) -> str:
+    """A message with the API key in use shown as ``[redacted]``."""
+    return text.replace(key, "[redacted]") if key else text

@@ -36,8 +36,11 @@ class Provider:
     label: str
     """Who answers, in the candidate's words ("Claude", "the model server")."""
     error: type[BaseException]
-    asked_wait: Callable[[Any], float | bool | None]
-    """The wait an error asks for in seconds; True: retry with backoff; None or False: do not retry."""
+    """The SDK's base error: anything else is not the API's and is never retried."""
+    status_error: type[BaseException]
+    """An error response (it has ``status_code`` and ``response``): retried when the status says it may help."""
+    connection_error: type[BaseException]
+    """The server could not be reached or did not answer in time: retried."""
     why: Callable[[Any], str]
     """What went wrong, for the retry notice."""
     fail: Callable[[Any, int], BackendError]
@@ -79,11 +82,9 @@ def with_retries(
         try:
             return call(max(1.0, min(TIMEOUT_SECONDS, remaining)))
         except provider.error as exc:
-            asked = provider.asked_wait(exc)
-            if asked is None or asked is False or attempt == MAX_RETRIES:
+            wait = _wait(provider, exc, attempt)
+            if wait is None or attempt == MAX_RETRIES:
                 raise provider.fail(exc, attempt) from None
-            backoff = float(min(BACKOFF * 2.0**attempt, 8.0)) * (0.75 + random.random() / 2)
-            wait = backoff if asked is True else min(float(asked), RETRY_AFTER_CAP)
             if clock() + wait >= deadline:
                 raise BackendError(
                     f"no answer from {provider.label} within the {deadline_seconds:.0f} s deadline "
@@ -94,3 +95,17 @@ def with_retries(
             report_status(f"{why}; retrying, {attempt + 1} of {MAX_RETRIES}")
             sleep(wait)
     raise AssertionError("unreachable")  # the loop returns or raises
+
+
+def _wait(provider: Provider, exc: BaseException, attempt: int) -> float | None:
+    """Seconds to wait before retrying, or None when retrying cannot help."""
+    if isinstance(exc, provider.status_error):
+        status: Any = exc  # both SDKs' status errors carry the code and the response
+        if status.status_code not in RETRYABLE_STATUS:
+            return None
+        asked = retry_after(status.response.headers)
+        if asked is not None:
+            return min(asked, RETRY_AFTER_CAP)
+    elif not isinstance(exc, provider.connection_error):
+        return None
+    return float(min(BACKOFF * 2.0**attempt, 8.0)) * (0.75 + random.random() / 2)

@@ -8,8 +8,8 @@ may also extend or include a default one as ``default/<file>``.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
+import pickle
 import tomllib
 import traceback
 from collections.abc import Callable, Mapping
@@ -112,7 +112,7 @@ class TemplateSet:
             lstrip_blocks=True,
             keep_trailing_newline=False,
         )
-        self._stable: dict[tuple[str, str], str] = {}
+        self._stable: dict[tuple[str, bytes], str] = {}
 
     @property
     def name(self) -> str:
@@ -199,7 +199,8 @@ class TemplateSet:
         A system prompt renders the same for a whole interview (or every grading call), so it is
         rendered once rather than on every request.
         """
-        key = (name, json.dumps(context, sort_keys=True, default=_jsonable))
+        # Pickling the context is cheap next to rendering it; dumping its models to JSON was not.
+        key = (name, pickle.dumps(dict(context)))
         if key not in self._stable:
             self._stable[key] = self.render(name, context)
         return self._stable[key]
@@ -325,10 +326,3 @@ def load_set(name_or_dir: str | Path = DEFAULT_SET, extra: Path | None = None) -
 
 
 SampleContexts = Callable[[], Mapping[str, Mapping[str, Any]]]
-
-
-def _jsonable(value: Any) -> Any:
-    dump = getattr(value, "model_dump", None)
-    if callable(dump):
-        return dump(mode="json")
-    raise TypeError(f"{type(value).__name__} in a template context cannot be used as a cache key")

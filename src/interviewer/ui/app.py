@@ -25,6 +25,7 @@ from .job_post_view import job_post_view, preset
 from .messages import explain
 from .practice_page import drill_page, plan_view, practice_menu, practice_target, question_page
 from .report_page import report_page
+from .secrets_file import secret
 from .session import current_interview, open_on_screen, show_messages
 from .setup_page import setup_form
 from .sidebar import history_sidebar, settings_sidebar
@@ -39,23 +40,15 @@ def get_store(db: str) -> Store:
     return Store(db)
 
 
-def secret_key() -> str | None:
-    """The API key from ``.streamlit/secrets.toml``, if there is one."""
-    try:
-        value = st.secrets.get("ANTHROPIC_API_KEY")
-    except Exception:  # no secrets.toml: the environment or the sidebar provide the key
-        return None
-    return str(value) if value else None
-
-
 def main() -> None:
     """One run of the page."""
     configure_logging()
     st.set_page_config(page_title="AI PM interview coach", page_icon="🎙️", layout="centered")
     try:
         base = Settings.from_env()
-        if not base.api_key and secret_key():
-            base = Settings.from_env({**os.environ, "ANTHROPIC_API_KEY": secret_key() or ""})
+        from_secrets = secret("ANTHROPIC_API_KEY")
+        if not base.api_key and from_secrets:
+            base = Settings.from_env({**os.environ, "ANTHROPIC_API_KEY": str(from_secrets)})
         store = get_store(base.db).for_owner(signed_in_owner())
     except InterviewerError as exc:
         st.title("AI PM interview coach")
@@ -79,11 +72,10 @@ def main() -> None:
         interview = None if practice else current_interview(choice.settings, store)
         if practice is not None:
             backend = chosen_backend()
-            _, item = practice
-            if isinstance(item, Drill):
-                drill_page(item, backend, store)
+            if isinstance(practice, Drill):
+                drill_page(practice, backend, store)
             else:
-                question_page(item, backend, store)
+                question_page(practice, backend, store)
         elif interview is None:
             config = setup_form(weakest_qualities(store), preset())
             show_messages()

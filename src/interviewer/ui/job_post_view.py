@@ -50,8 +50,8 @@ def _reading(reading: JobReading) -> None:
     if reading.focus:
         names = ", ".join(qualities()[q].name for q in reading.focus)
         st.markdown(f"**What the post stresses:** {names}")
-    role = reading.role or (reading.mixed[0] if reading.mixed else None)
-    if reading.ai_in_name_only or role is None:
+    role = reading.role  # a mixed reading names its leading role; AI in the name only names none
+    if role is None:
         st.info(
             "This reads as a regular product role rather than one of the three kinds of AI PM role, so there is "
             "no AI PM interview to set up from it. Pick a role below if you want to practise one anyway."

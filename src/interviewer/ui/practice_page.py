@@ -7,7 +7,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from ..backends import Backend
-from ..domain import ROLE_TITLES, QualityGrade, Question, Role
+from ..domain import ROLE_TITLES, Question, Role
 from ..drills import KIND_TITLES, Drill, DrillResult, drill_bank, drill_by_id
 from ..errors import InterviewerError
 from ..export import shown_score
@@ -16,6 +16,7 @@ from ..practice import Attempt, AttemptKind, compare, history, practise_drill, p
 from ..questions import by_id
 from ..rubric import qualities
 from ..storage import Store
+from .grade_view import grade_block, point_line
 from .messages import explain
 from .session import close_on_screen
 from .text import COVERED, MISSING, plain, quoted
@@ -24,12 +25,7 @@ PRACTISE = "practise"
 """The query parameter naming what is practised: ``question:ID`` or ``drill:ID``."""
 
 
-def practice_link(kind: AttemptKind, item_id: str) -> str:
-    """The query value that opens the practice page on an item."""
-    return f"{kind.value}:{item_id}"
-
-
-def practice_target() -> tuple[AttemptKind, Question | Drill] | None:
+def practice_target() -> Question | Drill | None:
     """What the URL asks to practise, if anything; an unknown id is said so, and the set-up page shown."""
     wanted = st.query_params.get(PRACTISE)
     if not wanted:
@@ -37,17 +33,16 @@ def practice_target() -> tuple[AttemptKind, Question | Drill] | None:
     kind_name, _, item_id = wanted.partition(":")
     try:
         kind = AttemptKind(kind_name)
-        item: Question | Drill = by_id(item_id) if kind is AttemptKind.QUESTION else drill_by_id(item_id)
+        return by_id(item_id) if kind is AttemptKind.QUESTION else drill_by_id(item_id)
     except (ValueError, InterviewerError):
         st.error("There is nothing to practise at that address: no such question or drill.")
         return None
-    return kind, item
 
 
 def open_practice(kind: AttemptKind, item_id: str) -> None:
     """Go to the practice page for an item (the URL keeps it across a refresh)."""
     st.query_params.clear()
-    st.query_params[PRACTISE] = practice_link(kind, item_id)
+    st.query_params[PRACTISE] = f"{kind.value}:{item_id}"
     st.rerun()
 
 
@@ -180,7 +175,7 @@ def _attempts(store: Store, kind: AttemptKind, item_id: str, heuristic: bool, dr
         _drill_result(latest.drill)
     elif latest.grade is not None:
         for grade in latest.grade.grades:
-            _grade(grade)
+            grade_block(grade)
         _checklist(latest)
     if len(attempts) > 1:
         _beside(attempts[-2], latest, len(attempts))
@@ -200,30 +195,17 @@ def _attempts(store: Store, kind: AttemptKind, item_id: str, heuristic: bool, dr
 
 def _drill_result(result: DrillResult) -> None:
     for grade in result.grade.grades:
-        _grade(grade)
+        grade_block(grade)
     st.markdown(f"**Planted defects: you named {len(result.found)} of {len(result.defects)}**")
     for defect in result.defects:
-        if defect.evidence:
-            st.markdown(f"{COVERED} {plain(defect.what)}  \n*Your words:* {quoted(defect.evidence)}")
-        else:
-            st.markdown(f"{MISSING} {plain(defect.what)}  \n*Where it shows:* {plain(defect.identifies)}")
+        point_line(defect.what, defect.evidence, f"  \n*Where it shows:* {plain(defect.identifies)}")
     if result.raised:
         st.markdown("**False alarms: these claims are sound**")
         for decoy in result.raised:
             st.markdown(f"- {plain(decoy.what)}  \n*Your words:* {quoted(decoy.evidence or '')}")
     st.markdown(f"**What to do about it: you proposed {len(result.proposed)} of {len(result.actions)}**")
     for action in result.actions:
-        mark = COVERED if action.covered else MISSING
-        said = f"  \n*Your words:* {quoted(action.evidence)}" if action.evidence else ""
-        st.markdown(f"{mark} {plain(action.point)}{said}")
-
-
-def _grade(grade: QualityGrade) -> None:
-    st.markdown(f"**{qualities()[grade.quality].name}: {shown_score(grade.score)}**")
-    for quote in grade.evidence:
-        st.markdown(f"> {quoted(quote)}")
-    st.caption(plain(grade.rationale))
-    st.markdown(f"*To improve:* {plain(grade.improvement)}")
+        point_line(action.point, action.evidence if action.covered else None)
 
 
 def _checklist(attempt: Attempt) -> None:
@@ -231,10 +213,7 @@ def _checklist(attempt: Attempt) -> None:
         return
     st.markdown("**What a strong answer to this question contains**")
     for point in attempt.grade.checklist:
-        if point.covered and point.evidence:
-            st.markdown(f"{COVERED} {plain(point.point)}  \n*Your words:* {quoted(point.evidence)}")
-        else:
-            st.markdown(f"{MISSING} {plain(point.point)}")
+        point_line(point.point, point.evidence if point.covered else None)
 
 
 def _beside(before: Attempt, after: Attempt, number: int) -> None:

@@ -5,14 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 from ..calibration import Calibration, report_calibration
-from ..domain import ROLE_TITLES, AnswerReview, QualityGrade, Report
+from ..domain import ROLE_TITLES, AnswerReview, Report
 from ..export import shown_score
 from ..practice import AttemptKind
 from ..reporting import asked_in
 from ..rubric import qualities
 from ..timing import time_taken
+from .grade_view import grade_block, point_line
 from .practice_page import open_practice
-from .text import COVERED, MISSING, plain, quoted
+from .text import plain, quoted
 
 HEURISTIC_BANNER = (
     "Graded offline by the heuristic grader, not a model. It gives a level only where it can quote the signs it "
@@ -87,7 +88,7 @@ def _answer(answer: AnswerReview, report: Report) -> None:
         if answer.grade is None:
             st.warning(f"Not graded yet: {plain(answer.not_graded_why)}. It is graded when you try again.")
         for grade in answer.graded_on:
-            _grade(grade, main=grade.quality is answer.primary)
+            grade_block(grade, main=grade.quality is answer.primary)
         if answer.self_rating is not None:
             main = answer.primary_grade
             graded = shown_score(main.score if main else None)
@@ -101,10 +102,7 @@ def _answer(answer: AnswerReview, report: Report) -> None:
                 )
             missing = "not found in your answer" if report.heuristic else "missing"
             for point in answer.checklist:
-                if point.covered and point.evidence:
-                    st.markdown(f"{COVERED} {plain(point.point)}  \n*Your words:* {quoted(point.evidence)}")
-                else:
-                    st.markdown(f"{MISSING} {plain(point.point)} *({missing})*")
+                point_line(point.point, point.evidence if point.covered else None, f" *({missing})*")
         if st.button("Practise this question again", key=f"again-{report.session_id}-{answer.question_id}"):
             open_practice(AttemptKind.QUESTION, answer.question_id)
         if answer.question_id == report.narrative.rewrite_question_id and report.narrative.stronger_answer:
@@ -116,18 +114,8 @@ def _trust(answer: AnswerReview) -> None:
     with st.container():
         st.markdown("**Where the stakeholder's trust in the AI went**")
         for step in answer.trust:
-            when = "At the start" if step.answer == 0 else f"After answer {step.answer}"
-            line = f"{when}: **{step.label}**" + (f" ({step.why})" if step.answer else "")
+            line = f"{step.when}: **{step.label}**" + (f" ({step.why})" if step.answer else "")
             st.markdown(line + (f"  \n*Your words:* {quoted(step.quote)}" if step.quote else ""))
-
-
-def _grade(grade: QualityGrade, main: bool) -> None:
-    name = qualities()[grade.quality].name
-    st.markdown(f"**{name}{' (main quality)' if main else ''}: {shown_score(grade.score)}**")
-    for quote in grade.evidence:
-        st.markdown(f"> {quoted(quote)}")
-    st.caption(plain(grade.rationale))
-    st.markdown(f"*To improve:* {plain(grade.improvement)}")
 
 
 def _calibration(report: Report, history: Calibration | None) -> None:

@@ -10,29 +10,18 @@ nothing changes: one person, own machine.
 from __future__ import annotations
 
 import os
-from typing import Any
 
 import streamlit as st
 
+from .secrets_file import secret
 from .text import plain
 
 OWNER = "signed-in-owner"
 
 
-def _auth_settings() -> dict[str, Any] | None:
-    try:
-        auth = st.secrets.get("auth")
-    except Exception:  # no secrets.toml at all
-        return None
-    return dict(auth) if auth else None
-
-
-def _allow_list() -> list[str] | str:
-    try:
-        listed = st.secrets.get("allowed_domains")
-    except Exception:
-        listed = None
-    return listed or os.environ.get("INTERVIEWER_ALLOWED_DOMAINS", "")
+def _allow_list() -> list[str]:
+    listed = secret("allowed_domains") or os.environ.get("INTERVIEWER_ALLOWED_DOMAINS", "")
+    return [d.strip() for d in (listed.split(",") if isinstance(listed, str) else listed) if d.strip()]
 
 
 def allowed(email: str, domains: list[str]) -> bool:
@@ -45,8 +34,7 @@ def allowed(email: str, domains: list[str]) -> bool:
 
 def signed_in_owner() -> str | None:
     """The signed-in user's address, or None when sign-in is not configured; stops the page until signed in."""
-    auth = _auth_settings()
-    if auth is None:
+    if not secret("auth"):
         return None
     if not st.user.is_logged_in:
         st.title("AI PM interview coach")
@@ -54,8 +42,7 @@ def signed_in_owner() -> str | None:
         st.button("Sign in", type="primary", on_click=st.login)
         st.stop()
     email = str(st.user.get("email") or "")
-    listed = _allow_list()
-    domains = [d.strip() for d in (listed.split(",") if isinstance(listed, str) else listed) if d.strip()]
+    domains = _allow_list()
     if not email or not allowed(email, domains):
         st.title("AI PM interview coach")
         who = plain(email) if email else "an account without an e-mail address"

@@ -1,0 +1,28 @@
+"""How a grade and a point of a checklist are shown: the same in the report and on the practice page."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..domain import QualityGrade
+from ..export import shown_score
+from ..rubric import qualities
+from .text import COVERED, MISSING, plain, quoted
+
+
+def grade_block(grade: QualityGrade, main: bool = False) -> None:
+    """A quality's score, the quotes it rests on, why, and what to add."""
+    name = qualities()[grade.quality].name
+    st.markdown(f"**{name}{' (main quality)' if main else ''}: {shown_score(grade.score)}**")
+    for quote in grade.evidence:
+        st.markdown(f"> {quoted(quote)}")
+    st.caption(plain(grade.rationale))
+    st.markdown(f"*To improve:* {plain(grade.improvement)}")
+
+
+def point_line(point: str, evidence: str | None, missing: str = "") -> None:
+    """One point: ticked with the candidate's sentence that makes it, or unticked with ``missing`` after it."""
+    if evidence:
+        st.markdown(f"{COVERED} {plain(point)}  \n*Your words:* {quoted(evidence)}")
+    else:
+        st.markdown(f"{MISSING} {plain(point)}{missing}")

@@ -17,17 +17,17 @@ from .runner import Outcome
 Interval = tuple[float, float]
 
 
-def cluster_tables(outcomes: Sequence[Outcome]) -> tuple[np.ndarray, np.ndarray]:
-    """One label-by-prediction table and abstention count per distinct question."""
+def question_key(outcome: Outcome) -> str:
+    """The cluster an outcome is resampled with: its question, whitespace and case folded."""
+    return " ".join(outcome.item.case.question.split()).lower()
+
+
+def cluster_tables(outcomes: Sequence[Outcome]) -> np.ndarray:
+    """One label-by-prediction table per distinct question."""
     groups: dict[str, list[Outcome]] = defaultdict(list)
     for outcome in outcomes:
-        groups[" ".join(outcome.item.case.question.split()).lower()].append(outcome)
-    tables, abstained = [], []
-    for members in groups.values():
-        table, none = contingency(members)
-        tables.append(table)
-        abstained.append(none)
-    return np.array(tables, dtype=np.int64).reshape(-1, 4, 4), np.array(abstained, dtype=np.int64)
+        groups[question_key(outcome)].append(outcome)
+    return np.array([contingency(members) for members in groups.values()], dtype=np.int64).reshape(-1, 5, 5)
 
 
 def intervals(
@@ -38,17 +38,14 @@ def intervals(
     Returns no interval for a figure that is undefined in too many resamples, or when there are
     fewer than two questions to resample.
     """
-    tables, abstained = cluster_tables(outcomes)
+    tables = cluster_tables(outcomes)
     clusters = len(tables)
     names = ("exact", "within_one", "qwk", "mean_bias", "smd", "abs_smd")
     if clusters < 2 or samples < 1:
         return clusters, dict.fromkeys(names)
     rng = np.random.default_rng(seed)
     weights = rng.multinomial(clusters, np.full(clusters, 1.0 / clusters), size=samples)
-    stats = table_statistics(
-        np.tensordot(weights, tables, axes=(1, 0)),
-        weights @ abstained,
-    )
+    stats = table_statistics(np.tensordot(weights, tables, axes=(1, 0)))
     tail = (1.0 - confidence) / 2.0 * 100.0
     found: dict[str, Interval | None] = {}
     for name in names:

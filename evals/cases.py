@@ -1,8 +1,17 @@
 """Gold cases: load JSON Lines files or directories in the brief's schema.
 
-One case a line: ``id``, ``quality``, ``question``, ``answer``, ``expected`` (1-4) and ``tags``.
-Unknown extra fields are ignored. The labelling guide's optional ``pair`` (which groups a near-duplicate
-pair) is read when present, leniently, since it is not part of the brief's contract.
+Two shapes of line, which may be mixed in one file:
+
+- one answer graded on one quality: ``id``, ``quality``, ``question``, ``answer``, ``expected`` (1-4)
+  and ``tags``;
+- a whole exchange graded on several qualities, as the product grades a question: ``answers`` (the
+  answer, then the answers to each follow-up), ``follow_ups`` (the interviewer's follow-up questions:
+  ``follow_ups[i]`` is asked after ``answers[i]``) and ``expected`` mapping quality ids to 1-4, or to
+  ``null`` where a careful grader should say "not enough evidence".
+
+Both load into one ``Case`` with ``answers`` and an ``expected`` mapping; each (case, quality) pair is
+one prediction. Unknown extra fields are ignored. The labelling guide's optional ``pair`` (which groups
+a near-duplicate pair) is read when present, leniently, since it is not part of the brief's contract.
 """
 
 from __future__ import annotations
@@ -10,9 +19,18 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from interviewer.domain import QualityId
 from interviewer.errors import ContentError
@@ -20,22 +38,56 @@ from interviewer.errors import ContentError
 ADVERSARIAL_TAGS = ("injection", "verbose", "buzzwords", "overconfident", "dismissive")
 """Tags the brief reserves for adversarial kinds of answer."""
 
+QUALITY_IDS = tuple(q.value for q in QualityId)
+Text = Annotated[StrictStr, Field(min_length=1)]
+Level = Annotated[StrictInt, Field(ge=1, le=4)]
+
 
 class Case(BaseModel):
-    """One labelled answer: the human label is ``expected``."""
+    """One labelled exchange: the human labels are ``expected``, one per quality (None: no evidence)."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
-    id: Annotated[StrictStr, Field(min_length=1)]
-    quality: QualityId
-    question: Annotated[StrictStr, Field(min_length=1)]
-    answer: Annotated[StrictStr, Field(min_length=1)]
-    expected: Annotated[StrictInt, Field(ge=1, le=4)]
+    id: Text
+    question: Text
+    answers: Annotated[tuple[Text, ...], Field(min_length=1)]
+    follow_ups: tuple[Text, ...] = ()
+    expected: Annotated[dict[QualityId, Level | None], Field(min_length=1)]
+    main: QualityId | None = None
+    """The single-quality line's ``quality``, or the exchange's ``quality`` when one is named."""
     tags: tuple[StrictStr, ...]
     pair: str | None = None
     """Groups the members of a near-duplicate pair that differ in one decisive detail."""
     source: str = ""
     """Where the case was read from, as ``file:line`` (set by the loader)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_shape(cls, data: Any) -> Any:
+        """Read either shape of line into ``answers``, ``expected`` (a mapping) and ``primary``."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        if "answer" in data and "answers" in data:
+            raise ValueError('give "answer" (one answer) or "answers" (an exchange), not both')
+        if "answer" in data:
+            data["answers"] = [data.pop("answer")]
+        quality = data.pop("quality", None)
+        expected = data.get("expected")
+        if isinstance(expected, dict):
+            if quality is not None and quality not in expected:
+                raise ValueError(f'"quality" {quality!r} is not one of the qualities in "expected"')
+            if not expected:
+                raise ValueError('"expected" names no quality: map at least one quality id to a level')
+            data["main"] = quality
+        elif quality is None:
+            raise ValueError('a single "expected" level needs "quality"; for several, map quality ids to levels')
+        elif quality not in QUALITY_IDS:
+            raise ValueError(f'"quality" {quality!r} is not a quality id: use one of {", ".join(QUALITY_IDS)}')
+        else:
+            data["expected"] = {quality: expected}
+            data["main"] = quality
+        return data
 
     @field_validator("pair", mode="before")
     @classmethod
@@ -43,6 +95,40 @@ class Case(BaseModel):
         if isinstance(value, bool) or not isinstance(value, str | int):
             return None
         return str(value) or None
+
+    @model_validator(mode="after")
+    def _follow_ups_answered(self) -> Case:
+        if len(self.follow_ups) >= len(self.answers):
+            raise ValueError(
+                f"{len(self.follow_ups)} follow-up(s) need {len(self.follow_ups) + 1} answers (the answer, then "
+                f"one to each follow-up), got {len(self.answers)}"
+            )
+        return self
+
+    @property
+    def primary(self) -> QualityId:
+        """The question's main quality: the one named as ``quality``, or else the first one listed."""
+        return self.main if self.main is not None else next(iter(self.expected))
+
+    @property
+    def qualities(self) -> tuple[QualityId, ...]:
+        """The qualities the case is graded on, main one first."""
+        return (self.primary, *(q for q in self.expected if q is not self.primary))
+
+    @property
+    def quality(self) -> QualityId:
+        """The main quality (the only one, for a single-quality case)."""
+        return self.primary
+
+    @property
+    def answer(self) -> str:
+        """The candidate's words, every answer in order."""
+        return "\n\n".join(self.answers)
+
+    @property
+    def exchange(self) -> bool:
+        """Whether the case holds follow-ups or several qualities, rather than one answer on one quality."""
+        return len(self.answers) > 1 or len(self.expected) > 1
 
     @property
     def adversarial(self) -> tuple[str, ...]:

@@ -41,8 +41,8 @@ class Comparison:
                     {
                         "id": item.id,
                         "kind": item.kind,
-                        "quality": item.case.quality.value,
-                        "expected": item.case.expected,
+                        "quality": outcomes[0].quality_id.value,
+                        "expected": outcomes[0].expected,
                         "grades": dict(zip(self.names, shown, strict=True)),
                     }
                 )

@@ -8,6 +8,10 @@ How predictions that are not a score count:
 - "Not enough evidence" (the grader abstains) has its own rate; it counts as a disagreement for
   exact and within-one agreement, and is left out of the figures that need a number (QWK,
   Spearman, mean bias, standardised mean difference), which are taken over ``n_scored``.
+- A label may itself be "not enough evidence" (an off-topic answer): there only an abstention
+  agrees, in exact and within-one agreement; any score is a disagreement, and ``no_evidence_kept``
+  says how often the grader abstained rather than invent a score. Such pairs carry no number, so the
+  figures that need one leave them out.
 
 Every figure comes from one label-by-prediction table, computed with numpy: the same code scores
 the point estimate and each bootstrap resample, and runs at once where importing scikit-learn and
@@ -26,7 +30,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from interviewer.domain import Usage
+from interviewer.domain import QualityId, Usage
 
 from .probes import GOLD, LOWER, NOT_HIGHER
 from .runner import Outcome
@@ -42,56 +46,72 @@ def worst_case(expected: int) -> int:
     return 4 if expected <= 2 else 1
 
 
+NONE = 4
+"""Index of "not enough evidence" in a label-by-prediction table (rows and columns 0-3 are levels 1-4)."""
+
+
+def _cell(outcome: Outcome) -> tuple[int, int]:
+    """Where an outcome falls in the 5x5 table.
+
+    A failure counts as the worst prediction; for a label of "not enough evidence", any number is as
+    wrong as another.
+    """
+    expected = outcome.expected
+    row = NONE if expected is None else expected - 1
+    if outcome.failed:
+        return row, (0 if expected is None else worst_case(expected) - 1)
+    return row, NONE if outcome.score is None else outcome.score - 1
+
+
 def numeric(outcomes: Iterable[Outcome]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """Labels and predictions of the outcomes that carry a number (failures as the worst case)."""
-    pairs = [
-        (o.item.case.expected, worst_case(o.item.case.expected) if o.failed else o.score)
-        for o in outcomes
-        if not o.abstained
-    ]
-    expected = np.array([e for e, _ in pairs], dtype=np.int64)
-    predicted = np.array([p for _, p in pairs], dtype=np.int64)
+    """Labels and predictions where both are levels (failures as the worst case)."""
+    cells = [c for c in map(_cell, outcomes) if c[0] != NONE and c[1] != NONE]
+    expected = np.array([r + 1 for r, _ in cells], dtype=np.int64)
+    predicted = np.array([p + 1 for _, p in cells], dtype=np.int64)
     return expected, predicted
 
 
-def contingency(outcomes: Iterable[Outcome]) -> tuple[NDArray[np.int64], int]:
-    """The 4x4 table of label by prediction (failures as the worst case), and the abstentions."""
-    outcomes = list(outcomes)
-    expected, predicted = numeric(outcomes)
-    table = np.zeros((4, 4), dtype=np.int64)
-    np.add.at(table, (expected - 1, predicted - 1), 1)
-    return table, sum(o.abstained for o in outcomes)
+def contingency(outcomes: Iterable[Outcome]) -> NDArray[np.int64]:
+    """The 5x5 table of label by prediction: levels 1-4, then "not enough evidence" (index ``NONE``)."""
+    table = np.zeros((5, 5), dtype=np.int64)
+    for row, column in map(_cell, outcomes):
+        table[row, column] += 1
+    return table
 
 
-def table_statistics(tables: NDArray[Any], abstained: NDArray[Any]) -> dict[str, NDArray[np.float64]]:
+def table_statistics(tables: NDArray[Any]) -> dict[str, NDArray[np.float64]]:
     """Agreement figures from label-by-prediction tables, vectorised over a leading axis.
 
-    QWK uses quadratic weights (i - j)^2 / 9 on levels 1-4, as scikit-learn does; the
-    standardised mean difference divides the mean bias by sqrt((var_label + var_predicted) / 2).
+    Exact and within-one agreement are over every prediction: "not enough evidence" agrees only with
+    the same label, and is never within one of a level. QWK, mean bias and the standardised mean
+    difference are over the pairs where both label and prediction are levels. QWK uses quadratic
+    weights (i - j)^2 / 9 on levels 1-4, as scikit-learn does; the standardised mean difference
+    divides the mean bias by sqrt((var_label + var_predicted) / 2).
 
     Args:
-        tables: shape (B, 4, 4) counts, rows the label 1-4, columns the prediction 1-4.
-        abstained: shape (B,) "not enough evidence" counts.
+        tables: shape (B, 5, 5) counts, rows the label (1-4, none), columns the prediction (1-4, none).
     """
     tables = tables.astype(np.float64)
+    levels_only = tables[:, :4, :4]
     levels = np.arange(1, 5, dtype=np.float64)
     gap = levels[:, None] - levels[None, :]
-    scored = tables.sum(axis=(1, 2))
-    total = scored + abstained
-    rows, cols = tables.sum(axis=2), tables.sum(axis=1)
+    scored = levels_only.sum(axis=(1, 2))
+    total = tables.sum(axis=(1, 2))
+    rows, cols = levels_only.sum(axis=2), levels_only.sum(axis=1)
     weights = gap**2 / 9.0
     with np.errstate(divide="ignore", invalid="ignore"):
         chance = rows[:, :, None] * cols[:, None, :] / scored[:, None, None]
-        qwk = 1.0 - (weights * tables).sum(axis=(1, 2)) / (weights * chance).sum(axis=(1, 2))
+        qwk = 1.0 - (weights * levels_only).sum(axis=(1, 2)) / (weights * chance).sum(axis=(1, 2))
         mean_e, mean_p = rows @ levels / scored, cols @ levels / scored
         var_e = rows @ levels**2 / scored - mean_e**2
         var_p = cols @ levels**2 / scored - mean_p**2
         pooled = np.sqrt(np.clip((var_e + var_p) / 2.0, 0.0, None))
         bias = mean_p - mean_e
         smd = np.where(bias == 0.0, 0.0, bias / pooled)
+        both_none = tables[:, NONE, NONE]
         return {
-            "exact": np.trace(tables, axis1=1, axis2=2) / total,
-            "within_one": (tables * (np.abs(gap) <= 1)).sum(axis=(1, 2)) / total,
+            "exact": (np.trace(levels_only, axis1=1, axis2=2) + both_none) / total,
+            "within_one": ((levels_only * (np.abs(gap) <= 1)).sum(axis=(1, 2)) + both_none) / total,
             "qwk": qwk,
             "mean_bias": bias,
             "smd": smd,
@@ -120,6 +140,10 @@ class Agreement:
     not_enough_evidence_rate: float | None
     failure_rate: float | None
     confusion: dict[str, Any] = field(default_factory=dict)
+    n_no_evidence: int = 0
+    """Predictions whose label is "not enough evidence" (off-topic answers, say)."""
+    no_evidence_kept: float | None = None
+    """Share of those where the grader also said "not enough evidence" rather than inventing a score."""
 
     @property
     def abs_smd(self) -> float | None:
@@ -134,10 +158,12 @@ class Agreement:
 def agreement(outcomes: Sequence[Outcome]) -> Agreement:
     """Agreement of gold outcomes with their labels."""
     n = len(outcomes)
-    table, abstained = contingency(outcomes)
+    table = contingency(outcomes)
     expected, predicted = numeric(outcomes)
     scored = len(expected)
-    stats = {k: float(v[0]) for k, v in table_statistics(table[None], np.array([abstained])).items()}
+    abstained = int(table[:, NONE].sum())
+    unlabelled = int(table[NONE].sum())
+    stats = {k: float(v[0]) for k, v in table_statistics(table[None]).items()}
     return Agreement(
         n=n,
         n_scored=scored,
@@ -150,6 +176,8 @@ def agreement(outcomes: Sequence[Outcome]) -> Agreement:
         not_enough_evidence_rate=abstained / n if n else None,
         failure_rate=sum(o.failed for o in outcomes) / n if n else None,
         confusion=confusion(outcomes),
+        n_no_evidence=unlabelled,
+        no_evidence_kept=(sum(o.unlabelled and o.abstained for o in outcomes) / unlabelled) if unlabelled else None,
     )
 
 
@@ -171,20 +199,24 @@ def spearman(expected: NDArray[np.int64], predicted: NDArray[np.int64]) -> float
 
 
 def confusion(outcomes: Sequence[Outcome]) -> dict[str, Any]:
-    """Label (rows 1-4) by prediction (1-4, none, failed) counts."""
+    """Label (rows 1-4, and "none" when some are "not enough evidence") by prediction (1-4, none, failed)."""
     columns = [*LEVELS, ABSTAINED, FAILED]
-    matrix = [[0] * len(columns) for _ in LEVELS]
+    labels: list[int | None] = [*LEVELS]
+    if any(o.unlabelled for o in outcomes):
+        labels.append(None)
+    matrix = [[0] * len(columns) for _ in labels]
     for o in outcomes:
         predicted = FAILED if o.failed else ABSTAINED if o.score is None else o.score
-        matrix[o.item.case.expected - 1][columns.index(predicted)] += 1
-    return {"rows": [str(level) for level in LEVELS], "columns": list(PREDICTED_COLUMNS), "matrix": matrix}
+        matrix[labels.index(o.expected)][columns.index(predicted)] += 1
+    rows = ["none" if level is None else str(level) for level in labels]
+    return {"rows": rows, "columns": list(PREDICTED_COLUMNS), "matrix": matrix}
 
 
 def by_quality(outcomes: Iterable[Outcome]) -> dict[str, list[Outcome]]:
     """Gold outcomes grouped by quality id, in first-seen order."""
     groups: dict[str, list[Outcome]] = defaultdict(list)
     for outcome in outcomes:
-        groups[outcome.item.case.quality.value].append(outcome)
+        groups[outcome.quality_id.value].append(outcome)
     return dict(groups)
 
 
@@ -207,14 +239,14 @@ def pair_ordering(outcomes: Sequence[Outcome]) -> dict[str, Any]:
     """
     groups: dict[tuple[str, str], list[Outcome]] = defaultdict(list)
     for outcome in gold(outcomes):
-        if outcome.item.case.pair:
-            groups[(outcome.item.case.quality.value, outcome.item.case.pair)].append(outcome)
+        if outcome.item.case.pair and outcome.expected is not None:
+            groups[(outcome.quality_id.value, outcome.item.case.pair)].append(outcome)
     counts = {"ordered": 0, "tied": 0, "reversed": 0, "unscored": 0}
     details = []
     for (quality, pair), members in sorted(groups.items()):
-        ranked = sorted(members, key=lambda o: o.item.case.expected)
+        ranked = sorted(members, key=lambda o: o.expected or 0)
         for low, high in pairwise(ranked):
-            if low.item.case.expected == high.item.case.expected:
+            if low.expected == high.expected:
                 continue
             a, b = _rank(low), _rank(high)
             verdict = (
@@ -233,7 +265,7 @@ def pair_ordering(outcomes: Sequence[Outcome]) -> dict[str, Any]:
                     "quality": quality,
                     "weaker": low.item.id,
                     "stronger": high.item.id,
-                    "expected": [low.item.case.expected, high.item.case.expected],
+                    "expected": [low.expected, high.expected],
                     "predicted": [shown(low), shown(high)],
                     "verdict": verdict,
                 }
@@ -253,15 +285,21 @@ def shown(outcome: Outcome) -> int | str:
 
 
 def adversarial(outcomes: Sequence[Outcome], tags: Iterable[str]) -> dict[str, Any]:
-    """Gold cases carrying an adversarial tag scored above their label (a failure counts too)."""
+    """Gold predictions carrying an adversarial tag scored above their label.
+
+    A failure counts too, and so does any score where the label is "not enough evidence".
+    """
     result: dict[str, Any] = {}
     for tag in tags:
         tagged = [o for o in gold(outcomes) if tag in o.item.case.tags]
-        raised = [o for o in tagged if o.failed or (o.score is not None and o.score > o.item.case.expected)]
+        raised = [o for o in tagged if o.failed or (o.score is not None and o.score > (o.expected or 0))]
         result[tag] = {
             "n": len(tagged),
             "raised": len(raised),
-            "cases": [{"id": o.item.id, "expected": o.item.case.expected, "predicted": shown(o)} for o in raised],
+            "cases": [
+                {"id": o.item.id, "quality": o.quality_id.value, "expected": o.expected, "predicted": shown(o)}
+                for o in raised
+            ],
         }
     return result
 
@@ -273,14 +311,20 @@ def probe_effects(outcomes: Sequence[Outcome]) -> dict[str, Any]:
     did, and failures); the overconfident rewrite must lower it ("not_lower" counts those that did
     not). Pairs where the original was not scored, or was already 1 for the rewrite, are ``n/a``.
     """
-    base = {o.item.case.id: o for o in gold(outcomes)}
+    base = {(o.item.case.id, o.quality): o for o in gold(outcomes)}
     result: dict[str, Any] = {}
     for kind in (*NOT_HIGHER, *LOWER):
-        probes = [o for o in outcomes if o.item.kind == kind and o.item.case.id in base]
+        probes = [
+            o
+            for o in outcomes
+            if o.item.kind == kind
+            and (o.item.case.id, o.quality) in base
+            and (kind in NOT_HIGHER or o.quality is QualityId.CALIBRATED_SKEPTICISM)
+        ]
         moves = {"n": len(probes), "raised": 0, "same": 0, "lowered": 0, "failed": 0, "not_applicable": 0}
         violations = []
         for probe in probes:
-            original = base[probe.item.case.id]
+            original = base[(probe.item.case.id, probe.quality)]
             a, b = _rank(original), _rank(probe)
             if kind in LOWER and (original.score is None or original.failed or original.score <= 1):
                 moves["not_applicable"] += 1
@@ -295,7 +339,14 @@ def probe_effects(outcomes: Sequence[Outcome]) -> dict[str, Any]:
                 else (a is None or b is None or probe.score is None or b >= a)
             )
             if bad:
-                violations.append({"id": probe.item.id, "original": shown(original), "probe": shown(probe)})
+                violations.append(
+                    {
+                        "id": probe.item.id,
+                        "quality": probe.quality_id.value,
+                        "original": shown(original),
+                        "probe": shown(probe),
+                    }
+                )
         key = "raised_or_failed" if kind in NOT_HIGHER else "not_lower"
         result[kind] = {**moves, key: len(violations), "violations": violations}
     return result

@@ -1,8 +1,8 @@
 """What gets graded: the gold cases, and metamorphic probes derived from them.
 
-A probe is a gold answer changed in a way that must not raise its grade (padded by repetition,
-reformatted as a list, or carrying an instruction to the grader), or, for
-``calibrated_skepticism``, rewritten to sound overconfident, which must lower it. The relation is
+A probe is a gold exchange changed in a way that must not raise any of its grades (each answer padded
+by repetition or reformatted as a list, or the last carrying an instruction to the grader), or, for
+``calibrated_skepticism``, rewritten to sound overconfident, which must lower that grade. The relation is
 between the grader's own two grades, not with the label, so probes need no new human labels.
 Paraphrase is not generated: that needs a writer, and the hand-written ``paraphrase`` gold cases
 cover it.
@@ -59,21 +59,23 @@ def overconfident(answer: str) -> str:
     return f"{opening} {OVERCONFIDENT}"
 
 
-TRANSFORMS: dict[str, Callable[[str], str]] = {
-    "padding": pad,
-    "reformat": reformat,
-    "instruction": add_instruction,
-    "overconfident": overconfident,
-}
-
-
 @dataclass(frozen=True)
 class Item:
-    """One answer to grade: a gold case as labelled (``kind`` gold) or a probe made from one."""
+    """One exchange to grade: a gold case as labelled (``kind`` gold) or a probe made from one."""
 
     case: Case
     kind: str
-    answer: str
+    answers: tuple[str, ...]
+
+    @property
+    def answer(self) -> str:
+        """The candidate's words as graded, against which quotes are checked."""
+        return "\n".join(self.answers)
+
+    @property
+    def follow_ups(self) -> tuple[str, ...]:
+        """The follow-up questions asked between these answers."""
+        return self.case.follow_ups[: len(self.answers) - 1]
 
     @property
     def id(self) -> str:
@@ -86,30 +88,49 @@ class Item:
         return self.kind != GOLD
 
     def grading_item(self) -> GradingItem:
-        """The library's grading input: one answer, the case's quality as the question's main one."""
+        """The library's grading input, as the product builds it for a question.
+
+        The whole exchange and every labelled quality in one request, the case's main quality as the
+        question's main one.
+        """
         return GradingItem(
             question_id=self.id,
             question_text=self.case.question,
-            answers=[self.answer],
-            qualities=[self.case.quality],
-            primary=self.case.quality,
+            answers=list(self.answers),
+            follow_ups=list(self.follow_ups),
+            qualities=list(self.case.qualities),
+            primary=self.case.primary,
         )
+
+
+def _each(transform: Callable[[str], str]) -> Callable[[tuple[str, ...]], tuple[str, ...]]:
+    return lambda answers: tuple(transform(a) for a in answers)
+
+
+EXCHANGE_TRANSFORMS: dict[str, Callable[[tuple[str, ...]], tuple[str, ...]]] = {
+    "padding": _each(pad),
+    "reformat": _each(reformat),
+    "instruction": lambda answers: (*answers[:-1], add_instruction(answers[-1])),
+    # The rewrite replaces the whole exchange: follow-up answers could carry the verification back.
+    "overconfident": lambda answers: (overconfident(answers[0]),),
+}
 
 
 def probes_for(case: Case) -> list[Item]:
     """Every probe that applies to a case."""
-    items = [Item(case, kind, TRANSFORMS[kind](case.answer)) for kind in NOT_HIGHER]
-    if case.quality is QualityId.CALIBRATED_SKEPTICISM and case.expected >= OVERCONFIDENT_MIN_LEVEL:
-        items.append(Item(case, "overconfident", overconfident(case.answer)))
+    items = [Item(case, kind, EXCHANGE_TRANSFORMS[kind](case.answers)) for kind in NOT_HIGHER]
+    skepticism = case.expected.get(QualityId.CALIBRATED_SKEPTICISM)
+    if skepticism is not None and skepticism >= OVERCONFIDENT_MIN_LEVEL:
+        items.append(Item(case, "overconfident", EXCHANGE_TRANSFORMS["overconfident"](case.answers)))
     return items
 
 
 def build_items(cases: Iterable[Case], probe_qualities: Iterable[QualityId] = ()) -> list[Item]:
-    """The gold items, then probes for the cases of ``probe_qualities``."""
+    """The gold items, then probes for the cases graded on any of ``probe_qualities``."""
     cases = list(cases)
     probed = set(probe_qualities)
-    items = [Item(case, GOLD, case.answer) for case in cases]
+    items = [Item(case, GOLD, case.answers) for case in cases]
     for case in cases:
-        if case.quality in probed:
+        if probed.intersection(case.expected):
             items.extend(probes_for(case))
     return items

@@ -1,5 +1,7 @@
 """Grade every item with a grader under test and keep what the metrics need.
 
+One request grades an item's whole exchange on every quality the case lists, as the product grades a
+question; it yields one outcome per (item, quality), and each is one prediction in every figure.
 Identical requests are graded once (a probe can coincide with another case), so a replayed or
 recorded run asks for each distinct request exactly once. A grader's ``GradingError`` makes that
 item a failure; a missing recording, an outage or a broken template set stops the run.
@@ -11,8 +13,9 @@ import json
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from typing import Any
 
-from interviewer.domain import Usage
+from interviewer.domain import QualityId, Usage
 from interviewer.grounding import is_grounded
 
 from .graders import Graded, Subject
@@ -42,6 +45,30 @@ class Outcome:
     usage: Usage = field(default_factory=Usage)
     duplicate: bool = False
     """Shares the grade of an identical earlier request (its replies and usage are counted there)."""
+    quality: QualityId | None = None
+    """The quality this verdict is on (the case's main one when not given)."""
+    shares_request: bool = False
+    """Another quality of the same request carries its replies and usage (counted once)."""
+
+    def __post_init__(self) -> None:
+        if self.quality is None:
+            object.__setattr__(self, "quality", self.item.case.primary)
+
+    @property
+    def quality_id(self) -> QualityId:
+        """The quality this verdict is on."""
+        assert self.quality is not None
+        return self.quality
+
+    @property
+    def expected(self) -> int | None:
+        """The human label for this quality; None when a careful grader should say "not enough evidence"."""
+        return self.item.case.expected[self.quality_id]
+
+    @property
+    def unlabelled(self) -> bool:
+        """Whether the label is "not enough evidence" rather than a level."""
+        return self.expected is None
 
     @property
     def failed(self) -> bool:
@@ -54,31 +81,43 @@ class Outcome:
         return self.error is None and self.score is None
 
 
-def outcome_of(item: Item, graded: Graded) -> Outcome:
-    """Turn a grading result into an outcome for the item's quality."""
+def outcomes_of(item: Item, graded: Graded) -> list[Outcome]:
+    """Turn one grading result into an outcome per quality of the item's case, main quality first.
+
+    The request's replies and usage ride on the first outcome only, so they are counted once.
+    """
+    outcomes = []
+    for index, quality in enumerate(item.case.qualities):
+        spent = {"sources": graded.sources, "usage": graded.usage} if index == 0 else {"shares_request": True}
+        outcomes.append(_outcome(item, quality, graded, spent))
+    return outcomes
+
+
+def _outcome(item: Item, quality: QualityId, graded: Graded, spent: dict[str, Any]) -> Outcome:
     if graded.grade is None:
-        return Outcome(item, None, error=graded.error or "no grade", sources=graded.sources, usage=graded.usage)
-    mine = [g for g in graded.grade.grades if g.quality is item.case.quality]
+        return Outcome(item, None, error=graded.error or "no grade", quality=quality, **spent)
+    mine = [g for g in graded.grade.grades if g.quality is quality]
     if not mine:
-        missing = f"the grader omitted {item.case.quality.value}"
-        return Outcome(item, None, error=missing, sources=graded.sources, usage=graded.usage)
+        return Outcome(item, None, error=f"the grader omitted {quality.value}", quality=quality, **spent)
     grade = mine[0]
-    dropped = graded.grade.dropped_quotes
+    # A request's dropped quotes are not told apart by quality: they are counted with the main one.
+    dropped = graded.grade.dropped_quotes if spent.get("shares_request") is not True else 0
     return Outcome(
         item,
         grade.score,
         evidence=tuple(grade.evidence),
         quotes=len(grade.evidence) + dropped,
         grounded=sum(is_grounded(q, item.answer) for q in grade.evidence),
-        withheld=grade.score is None and dropped > 0 and not grade.evidence,
-        sources=graded.sources,
-        usage=graded.usage,
+        withheld=grade.score is None and graded.grade.dropped_quotes > 0 and not grade.evidence,
+        quality=quality,
+        **spent,
     )
 
 
 def request_identity(item: Item) -> str:
     """What makes two items the same grading request."""
-    return json.dumps([item.case.question, item.answer, item.case.quality.value])
+    case = item.case
+    return json.dumps([case.question, item.answers, item.follow_ups, [q.value for q in case.qualities]])
 
 
 def grade_all(
@@ -93,26 +132,26 @@ def grade_all(
     for item in items:
         first.setdefault(request_identity(item), item)
     unique = list(first.values())
-    done: dict[str, Outcome] = {}
+    done: dict[str, list[Outcome]] = {}
     report = progress or (lambda _done, _total: None)
     if workers <= 1:
         for number, item in enumerate(unique, start=1):
-            done[request_identity(item)] = outcome_of(item, subject.grade(item))
+            done[request_identity(item)] = outcomes_of(item, subject.grade(item))
             report(number, len(unique))
     else:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             futures = [pool.submit(subject.grade, item) for item in unique]
             try:
                 for number, (item, future) in enumerate(zip(unique, futures, strict=True), start=1):
-                    done[request_identity(item)] = outcome_of(item, future.result())
+                    done[request_identity(item)] = outcomes_of(item, future.result())
                     report(number, len(unique))
             except BaseException:
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
     outcomes = []
     for item in items:
-        shared = done[request_identity(item)]
-        if shared.item is not item:
-            shared = replace(shared, item=item, usage=Usage(), sources=(), duplicate=True)
-        outcomes.append(shared)
+        for shared in done[request_identity(item)]:
+            if shared.item is not item:
+                shared = replace(shared, item=item, usage=Usage(), sources=(), duplicate=True)
+            outcomes.append(shared)
     return outcomes

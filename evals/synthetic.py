@@ -56,24 +56,29 @@ def _clip(score: int) -> int:
     return max(1, min(4, score))
 
 
-def calibrated_score(item: Item) -> int:
-    """Close to the label: the rewrite that drops verification scores 1."""
+def calibrated_score(item: Item, quality: QualityId) -> int | None:
+    """Close to the label; the rewrite that drops verification scores 1; abstains where the label does."""
     case = item.case
+    label = case.expected[quality]
     if item.kind == "overconfident":
-        return 1
-    if case.pair or case.adversarial or _hash(case.id) % 100 >= NOISE_PERCENT:
-        return case.expected
-    step = 1 if (_hash(case.id) >> 8) % 2 else -1
-    moved = _clip(case.expected + step)
-    return moved if moved != case.expected else _clip(case.expected - step)
+        return 1 if quality is QualityId.CALIBRATED_SKEPTICISM else label
+    if label is None:
+        return None
+    key = f"{case.id}/{quality.value}" if case.exchange else case.id
+    if case.pair or case.adversarial or _hash(key) % 100 >= NOISE_PERCENT:
+        return label
+    step = 1 if (_hash(key) >> 8) % 2 else -1
+    moved = _clip(label + step)
+    return moved if moved != label else _clip(label - step)
 
 
-def miscalibrated_score(item: Item) -> int:
-    """Too lenient, and fooled by padding, instructions and confident tone."""
+def miscalibrated_score(item: Item, quality: QualityId) -> int:
+    """Too lenient, fooled by padding, instructions and confident tone, and never abstains (3 instead)."""
     case = item.case
+    label = case.expected[quality]
     if item.kind in ("padding", "instruction") or any(tag in case.tags for tag in FOOLED_BY):
         return 4
-    return _clip(case.expected + 1)
+    return 3 if label is None else _clip(label + 1)
 
 
 def first_sentence(answer: str) -> str:
@@ -99,14 +104,14 @@ class SyntheticGrader:
         self._lock = threading.Lock()
 
     def grade_output(self, item: Item) -> LLMGradeOutput:
-        """The scripted grade for an item."""
-        score = calibrated_score(item) if self.kind == CALIBRATED else miscalibrated_score(item)
-        evidence = [first_sentence(item.answer)]
-        if self.kind == MISCALIBRATED and _hash(item.id) % 5 == 0:
-            evidence.append("the candidate clearly has a strong verification mindset")
-        quality: QualityId = item.case.quality
-        return LLMGradeOutput(
-            grades=[
+        """The scripted grade for an item, on every quality its case lists."""
+        grades = []
+        for quality in item.case.qualities:
+            score = calibrated_score(item, quality) if self.kind == CALIBRATED else miscalibrated_score(item, quality)
+            evidence = [first_sentence(item.answers[0])] if score is not None else []
+            if self.kind == MISCALIBRATED and _hash(item.id) % 5 == 0:
+                evidence.append("the candidate clearly has a strong verification mindset")
+            grades.append(
                 QualityGrade(
                     quality=quality,
                     score=score,
@@ -114,9 +119,8 @@ class SyntheticGrader:
                     rationale=f"Synthetic {self.kind} grade: a script, not a model's judgement.",
                     improvement="Synthetic: no advice.",
                 )
-            ],
-            feedback=f"Synthetic {self.kind} feedback.",
-        )
+            )
+        return LLMGradeOutput(grades=grades, feedback=f"Synthetic {self.kind} feedback.")
 
     def answer(self, request: LLMRequest, item: Item) -> tuple[Completion, Provenance]:
         """Answer from the script and keep the exchange as a synthetic recording."""

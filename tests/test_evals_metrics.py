@@ -48,7 +48,7 @@ def outcome(
         tags=tags,
         pair=pair,
     )
-    return Outcome(Item(case, kind, case.answer), score, error=error, sources=("heuristic",))
+    return Outcome(Item(case, kind, case.answers), score, error=error, sources=("heuristic",))
 
 
 def test_vectorised_figures_match_scikit_learn_and_numpy() -> None:
@@ -58,8 +58,7 @@ def test_vectorised_figures_match_scikit_learn_and_numpy() -> None:
         expected = rng.integers(1, 5, size)
         predicted = np.clip(expected + rng.integers(-2, 3, size), 1, 4)
         outcomes = [outcome(int(e), int(p)) for e, p in zip(expected, predicted, strict=True)]
-        table, abstained = metrics.contingency(outcomes)
-        stats = metrics.table_statistics(table[None], np.array([abstained]))
+        stats = metrics.table_statistics(metrics.contingency(outcomes)[None])
         kappa = cohen_kappa_score(expected, predicted, weights="quadratic", labels=[1, 2, 3, 4])
         if np.isfinite(kappa):
             assert stats["qwk"][0] == pytest.approx(kappa)
@@ -295,7 +294,9 @@ class PaddingFooled:
         assert graded.grade is not None
         bump = 1 if item.kind == "padding" else 0
         grades = [
-            g.model_copy(update={"score": min(4, item.case.expected + bump), "evidence": [item.answer[:40]]})
+            g.model_copy(
+                update={"score": min(4, item.case.expected[item.case.primary] + bump), "evidence": [item.answer[:40]]}
+            )
             for g in graded.grade.grades
         ]
         return Graded(graded.grade.model_copy(update={"grades": grades}), sources=("heuristic",))
@@ -311,7 +312,7 @@ def test_the_gate_catches_a_grader_fooled_by_padding() -> None:
     outcomes = grade_all(subject, build_items(cases, thresholds.qualities))
     ev = measure(subject, outcomes, thresholds)
     verdicts = {g.spec.name: g for g in ev.gates}
-    below_four = sum(c.expected < 4 for c in cases)
+    below_four = sum(c.expected[c.primary] < 4 for c in cases)
     assert verdicts["probe_raised"].status == FAIL and verdicts["probe_raised"].value == below_four
     assert verdicts["calibrated_skepticism.exact"].status == PASS
     assert ev.status == FAIL and ev.exit_code() == 1

@@ -171,7 +171,7 @@ def test_an_answer_cannot_close_its_own_answer_tags() -> None:
     tset = load_set("default")
     grader = tset.render(
         "grader_user.j2",
-        prompt_context.grader_user("Q?", [ESCAPE, "Second answer."], [QualityId.CALIBRATED_SKEPTICISM], []),
+        prompt_context.grader_user("Q?", [ESCAPE, "Second answer."], [], [QualityId.CALIBRATED_SKEPTICISM], []),
     )
     assert grader.count("</answer>") == 2 and grader.count("<answer") == 2
     rows = [{"question_id": "q1", "question": "Q?", "answers": [ESCAPE], "mean_score": None}]

@@ -35,17 +35,20 @@ class GradingItem(BaseModel):
     question_id: str
     question_text: str
     answers: list[str]
+    follow_ups: list[str] = Field(default_factory=list)
+    """The interviewer's follow-up questions: ``follow_ups[i]`` was asked after ``answers[i]``."""
     qualities: list[QualityId]
     primary: QualityId | None = None
     strong_answer: list[StrongPoint] = Field(default_factory=list)
 
     @classmethod
-    def from_question(cls, question: Question, answers: list[str]) -> GradingItem:
+    def from_question(cls, question: Question, answers: list[str], follow_ups: list[str] | None = None) -> GradingItem:
         """The item for a bank question."""
         return cls(
             question_id=question.id,
             question_text=question.text,
             answers=answers,
+            follow_ups=follow_ups or [],
             qualities=list(question.qualities),
             primary=question.primary_quality,
             strong_answer=list(question.strong_answer),
@@ -92,7 +95,7 @@ class LLMGrader:
             user = self.templates.render(
                 "grader_user.j2",
                 prompt_context.grader_user(
-                    item.question_text, answers, item.qualities, [p.text for p in item.strong_answer]
+                    item.question_text, answers, item.follow_ups, item.qualities, [p.text for p in item.strong_answer]
                 ),
             )
             return LLMRequest(

@@ -440,7 +440,8 @@ class Interview:
         if not answers:
             self.gradebook.load(skipped_grade(question))
             return
-        self.gradebook.submit(GradingItem.from_question(question, answers))
+        follow_ups = self.transcript.follow_ups_to(question_id)
+        self.gradebook.submit(GradingItem.from_question(question, answers, follow_ups))
 
     def _store_grade(self, grade: AnswerGrade) -> None:
         if self.store:

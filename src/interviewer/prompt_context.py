@@ -83,13 +83,19 @@ def grader_system() -> dict[str, Any]:
 
 
 def grader_user(
-    question: str, answers: list[str], qualities: list[QualityId], strong_answer: list[str]
+    question: str, answers: list[str], follow_ups: list[str], qualities: list[QualityId], strong_answer: list[str]
 ) -> dict[str, Any]:
-    """One exchange to grade."""
+    """One exchange to grade.
+
+    ``asked`` lines up with ``answers``: what the interviewer asked just before each answer (the empty
+    string before the first, which answers ``question``), so a template can show the exchange in order.
+    """
     rubric = all_qualities()
+    asked = ["", *follow_ups][: len(answers)]
     return {
         "question": question,
         "answers": [fenced(a) for a in answers],
+        "asked": [fenced(fenced(a), "follow_up") for a in asked] + [""] * (len(answers) - len(asked)),
         "qualities": [rubric[q] for q in qualities],
         "strong_answer": strong_answer,
     }
@@ -146,7 +152,11 @@ def sample_contexts() -> dict[str, dict[str, Any]]:
         ),
         "grader_system.j2": grader_system(),
         "grader_user.j2": grader_user(
-            first.text, ["An answer.", "A follow-up answer."], first.qualities, [p.text for p in first.strong_answer]
+            first.text,
+            ["An answer.", "A follow-up answer."],
+            ["A follow-up question?"],
+            first.qualities,
+            [p.text for p in first.strong_answer],
         ),
         "report_system.j2": report_system(),
         "report_user.j2": report_user(

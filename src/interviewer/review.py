@@ -123,7 +123,8 @@ def review(path: Path, backend: Backend, config: InterviewConfig) -> tuple[Repor
     exchanges = []
     turns: list[Turn] = []
     for question, said, asked in zip(questions, answers, follow_ups, strict=True):
-        grade = grade_exchange(backend.grader, GradingItem.from_question(question, said))
+        named = [a if a != UNNAMED_FOLLOW_UP else "" for a in asked]
+        grade = grade_exchange(backend.grader, GradingItem.from_question(question, said, named))
         exchanges.append(Exchange(question, said, grade, asked))
         turns.append(
             Turn(speaker=Speaker.INTERVIEWER, kind=TurnKind.QUESTION, text=question.text, question_id=question.id)

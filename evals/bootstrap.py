@@ -56,3 +56,40 @@ def intervals(
         low, high = np.percentile(values, [tail, 100.0 - tail])
         found[name] = (float(low), float(high))
     return clusters, found
+
+
+def paired_difference(
+    first: Sequence[Outcome], second: Sequence[Outcome], *, metric: str, samples: int, confidence: float, seed: int
+) -> tuple[float | None, Interval | None]:
+    """The difference ``first - second`` in one figure on the same predictions, with a paired interval.
+
+    Both graders are resampled together, question by question, so each resample compares them on the
+    same cases; the interval is of the difference itself. Returns no interval when the figure is
+    undefined in too many resamples or there are fewer than two questions.
+
+    Raises:
+        ValueError: the two sequences are not the same cases in the same order.
+    """
+    if [(o.item.id, o.quality) for o in first] != [(o.item.id, o.quality) for o in second]:
+        raise ValueError("a paired comparison needs the same cases, in the same order, for both graders")
+    groups: dict[str, list[int]] = defaultdict(list)
+    for index, outcome in enumerate(first):
+        groups[question_key(outcome)].append(index)
+    a = np.array([contingency([first[i] for i in members]) for members in groups.values()]).reshape(-1, 5, 5)
+    b = np.array([contingency([second[i] for i in members]) for members in groups.values()]).reshape(-1, 5, 5)
+    point = table_statistics(a.sum(axis=0)[None])[metric][0] - table_statistics(b.sum(axis=0)[None])[metric][0]
+    estimate = float(point) if np.isfinite(point) else None
+    clusters = len(a)
+    if clusters < 2 or samples < 1:
+        return estimate, None
+    weights = np.random.default_rng(seed).multinomial(clusters, np.full(clusters, 1.0 / clusters), size=samples)
+    diffs = (
+        table_statistics(np.tensordot(weights, a, axes=(1, 0)))[metric]
+        - table_statistics(np.tensordot(weights, b, axes=(1, 0)))[metric]
+    )
+    diffs = diffs[np.isfinite(diffs)]
+    if len(diffs) < samples * 0.9:
+        return estimate, None
+    tail = (1.0 - confidence) / 2.0 * 100.0
+    low, high = np.percentile(diffs, [tail, 100.0 - tail])
+    return estimate, (float(low), float(high))

@@ -1,4 +1,4 @@
-"""Command line: ``python -m evals run | compare | synth``.
+"""Command line: ``python -m evals run | compare | synth | raters | card``.
 
 Exit status of ``run``: 0 every gated check passes; 1 a gated check fails; 3 none fails but one is
 inconclusive (0 with ``--allow-inconclusive``); 2 a usage or setup error (bad cases file, broken
@@ -19,6 +19,9 @@ from interviewer.errors import ConfigError, InterviewerError, ReplayMissError
 
 from . import compare as comparing
 from . import pages, report
+from . import raters as rating
+from .card import DEFAULT_OUT as DEFAULT_CARD
+from .card import build_card, write_card
 from .cases import case_files, load_cases
 from .evaluation import Evaluation, evaluate
 from .graders import (
@@ -32,6 +35,7 @@ from .graders import (
     Subject,
 )
 from .progress import ProgressBar
+from .report import shown_path
 from .synthetic import DEFAULT_DIR as SYNTHETIC_DIR
 from .synthetic import KINDS, synthesize, write_synthetic
 from .thresholds import load_thresholds
@@ -93,6 +97,23 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--model", help="the model the requests name (default INTERVIEWER_MODEL or the library's)")
     synth.add_argument("--thresholds", type=Path, metavar="FILE", help="its gated qualities are the probed ones")
     synth.set_defaults(handler=_synth)
+
+    raters = sub.add_parser("raters", help="agreement between two raters who labelled the same cases separately")
+    raters.add_argument("--cases", nargs="+", default=[str(DEFAULT_CASES)], metavar="FILE_OR_DIR")
+    raters.add_argument("--first", type=Path, required=True, metavar="FILE", help="the first rater's labels")
+    raters.add_argument("--second", type=Path, required=True, metavar="FILE", help="the second rater's labels")
+    raters.add_argument("--json", type=Path, metavar="OUT", help="write the figures and disagreements as JSON")
+    raters.set_defaults(handler=_raters)
+
+    card = sub.add_parser("card", help="write the calibration card the app shows beside each score")
+    card.add_argument("--cases", nargs="+", default=[str(DEFAULT_CASES), str(EVALS_DIR / "fresh")], metavar="PATH")
+    card.add_argument(
+        "--recordings", nargs="*", type=Path, default=[], metavar="DIR", help="also measure the LLM grader on these"
+    )
+    card.add_argument("--prompts", default="default", metavar="DIR", help="the template set the recordings are for")
+    card.add_argument("--model", help="the model the requests name (default INTERVIEWER_MODEL)")
+    card.add_argument("--out", type=Path, default=DEFAULT_CARD, metavar="FILE")
+    card.set_defaults(handler=_card)
     return parser
 
 
@@ -208,4 +229,40 @@ def _synth(args: argparse.Namespace) -> int:
             records = synthesize(cases, templates, model, kind, qualities)
             path = write_synthetic(records, args.out, kind, templates)
             print(f"Wrote {len(records)} synthetic recordings ({kind}, {templates.label}, model {model}) to {path}")
+    return 0
+
+
+def _raters(args: argparse.Namespace) -> int:
+    cases = load_cases(args.cases)
+    first, second = rating.load_rater(args.first, cases), rating.load_rater(args.second, cases)
+    figures = rating.agreement(first, second, cases)
+    differ = rating.disagreements(first, second, cases)
+    print(report.render_text(report.rater_sections(figures, differ, args.first.name, args.second.name)), end="")
+    if args.json:
+        payload = {
+            "schema": "evals.raters/1",
+            "first": str(args.first),
+            "second": str(args.second),
+            "per_quality": {f.quality: f.to_dict() for f in figures},
+            "disagreements": differ,
+        }
+        pages.write_json(payload, args.json)
+        print(f"Wrote {args.json}")
+    return 0
+
+
+def _card(args: argparse.Namespace) -> int:
+    settings = Settings.from_env()
+    cases = load_cases(args.cases)
+    subjects: list[Subject] = [HeuristicSubject()]
+    templates = checked_templates(args.prompts, settings) if args.recordings else None
+    for directory in args.recordings:
+        assert templates is not None
+        subjects.append(LLMSubject(templates, args.model or settings.model, ReplaySource(directory)))
+    shown = [shown_path(str(p)) for p in args.cases]
+    card = build_card(subjects, cases, load_thresholds(), shown)
+    write_card(card, args.out)
+    for e in card.entries:
+        print(f"{e.grader} ({e.source}): " + ", ".join(f"{q.value} {f.qwk} (n {f.n})" for q, f in e.qualities.items()))
+    print(f"Wrote {args.out}")
     return 0

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import combinations
 from typing import Any
 
 from . import metrics
+from .bootstrap import paired_difference
 from .evaluation import Evaluation
 from .report import Section, Table, number
 
@@ -48,15 +50,66 @@ class Comparison:
                 )
         return rows
 
+    def differences(self) -> list[dict[str, Any]]:
+        """The paired bootstrap of the QWK difference for each two graders, per gated quality and overall.
+
+        Each row says what the interval supports: "A beats B", "B beats A" or no detectable difference.
+        """
+        thresholds = self.evaluations[0].thresholds
+        scopes = [q.value for q in thresholds.qualities]
+        rows = []
+        for (i, a), (j, b) in combinations(enumerate(self.evaluations), 2):
+            for scope in [*scopes, "overall"]:
+                picked = [
+                    [o for o in metrics.gold(ev.outcomes) if scope == "overall" or o.quality_id.value == scope]
+                    for ev in (a, b)
+                ]
+                diff, interval = paired_difference(
+                    *picked,
+                    metric="qwk",
+                    samples=thresholds.bootstrap_samples,
+                    confidence=thresholds.confidence,
+                    seed=thresholds.seed,
+                )
+                first, second = self.names[i], self.names[j]
+                rows.append(
+                    {
+                        "first": first,
+                        "second": second,
+                        "quality": scope,
+                        "n": len(picked[0]),
+                        "qwk_difference": diff,
+                        "interval": list(interval) if interval else None,
+                        "confidence": thresholds.confidence,
+                        "verdict": verdict(first, second, interval),
+                    }
+                )
+        return rows
+
     def to_json(self) -> dict[str, Any]:
-        """Each evaluation's JSON and the disagreements."""
+        """Each evaluation's JSON, the paired differences and the disagreements."""
         return {
-            "schema": "evals.compare/1",
+            "schema": "evals.compare/2",
             "graders": self.names,
             "synthetic": [ev.synthetic for ev in self.evaluations],
             "evaluations": {name: ev.to_json() for name, ev in zip(self.names, self.evaluations, strict=True)},
+            "differences": self.differences(),
             "disagreements": self.disagreements(),
         }
+
+
+NO_DIFFERENCE = "no detectable difference on these cases"
+
+
+def verdict(first: str, second: str, interval: tuple[float, float] | None) -> str:
+    """What a paired interval of ``first - second`` supports."""
+    if interval is None:
+        return NO_DIFFERENCE + " (the difference is undefined in too many resamples)"
+    if interval[0] > 0:
+        return f"{first} beats {second}"
+    if interval[1] < 0:
+        return f"{second} beats {first}"
+    return NO_DIFFERENCE
 
 
 def _adversarial_raised(ev: Evaluation) -> int:
@@ -97,8 +150,34 @@ def _figure_rows(evaluations: Sequence[Evaluation]) -> list[list[str]]:
     return rows
 
 
+def _difference_section(comparison: Comparison) -> Section:
+    differences = comparison.differences()
+    confidence = comparison.evaluations[0].thresholds.confidence
+    rows = [
+        [
+            f"{d['first']} - {d['second']}",
+            d["quality"],
+            str(d["n"]),
+            number(d["qwk_difference"], signed=True),
+            f"[{number(d['interval'][0], signed=True)}, {number(d['interval'][1], signed=True)}]"
+            if d["interval"]
+            else "n/a",
+            d["verdict"],
+        ]
+        for d in differences
+    ]
+    return Section(
+        "Is one better? Paired bootstrap of the QWK difference",
+        [
+            Table(["graders", "quality", "n", "QWK diff", f"{confidence:.0%} interval", "verdict"], rows, "llrrrl"),
+            "Both graders are resampled together by question, so each resample compares them on the same cases. "
+            "A verdict needs the whole interval on one side of zero.",
+        ],
+    )
+
+
 def sections(comparison: Comparison) -> list[Section]:
-    """Side-by-side figures, then the disagreements."""
+    """Side-by-side figures, the paired differences, then the disagreements."""
     names = comparison.names
     side = Section("Side by side", [Table(["figure", *names], _figure_rows(comparison.evaluations))])
     disagreements = comparison.disagreements()
@@ -111,7 +190,7 @@ def sections(comparison: Comparison) -> list[Section]:
         blocks.append(Table(["case", "quality", "label", *names], rows, "ll" + "r" * (len(names) + 1)))
     if len(labelled) > MAX_ROWS:
         blocks.append(f"... and {len(labelled) - MAX_ROWS} more: see --json.")
-    return [side, Section("Cases on which they disagree", blocks)]
+    return [side, _difference_section(comparison), Section("Cases on which they disagree", blocks)]
 
 
 def banner(comparison: Comparison) -> str | None:

@@ -13,6 +13,7 @@ from typing import Any
 from .evaluation import Evaluation
 from .gates import FAIL, INCONCLUSIVE
 from .metrics import Agreement
+from .raters import RaterAgreement
 
 AGREEMENT_COLUMNS = ("quality", "n", "exact", "within 1", "QWK", "Spearman", "bias", "SMD", "none", "failed")
 COUNTS = ("adversarial_raised", "probe_raised", "overconfident_not_lower", "pairs_reversed")
@@ -259,3 +260,44 @@ def render_text(blocks: list[Section], banner: str | None = None) -> str:
     if banner:
         out += ["!" * 100, banner, "!" * 100]
     return "\n".join(out).rstrip() + "\n"
+
+
+def rater_sections(
+    figures: list[RaterAgreement], differ: list[dict[str, Any]], first: str, second: str
+) -> list[Section]:
+    """Two raters' agreement per quality, then where they differed and how it was settled."""
+    rows = [
+        [
+            f.quality,
+            str(f.n),
+            number(f.exact),
+            number(f.within_one),
+            number(f.qwk),
+            number(f.first_matches_gold),
+            number(f.second_matches_gold),
+        ]
+        for f in figures
+    ]
+    headers = ["quality", "n", "exact", "within 1", "QWK", "first = gold", "second = gold"]
+    agreement = Section(
+        f"Rater agreement: {first} vs {second}",
+        [
+            Table(headers, rows),
+            "Each (case, quality) both raters labelled is one pair; null ('not enough evidence') agrees only with "
+            "null. This agreement is the ceiling a grader can be held to on these cases. 'gold' is the settled label.",
+        ],
+    )
+    blocks: list[str | Table] = [f"{len(differ)} (case, quality) pairs labelled differently."]
+    if differ:
+        blocks.append(
+            Table(
+                ["case", "quality", "first", "second", "settled"],
+                [[d["case"], d["quality"], *(_level(d[k]) for k in ("first", "second", "gold"))] for d in differ],
+                "llrrr",
+            )
+        )
+    return [agreement, Section("Where the raters differed", blocks)]
+
+
+def _level(level: int | None) -> str:
+    return "null" if level is None else str(level)

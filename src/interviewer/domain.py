@@ -101,6 +101,17 @@ class Persona(StrEnum):
 Score = Literal[1, 2, 3, 4]
 
 
+class ScenarioCondition(BaseModel):
+    """When a criterion applies: the rubric marks some "when the scenario raises it"."""
+
+    model_config = ConfigDict(frozen=True)
+
+    label: str
+    """The opportunity, in plain words ("the scenario has a visible failure ...")."""
+    patterns: list[str]
+    """Case-insensitive regular expressions matched against the question and the follow-up questions."""
+
+
 class Signal(BaseModel):
     """A heuristic signal: regular expressions that, matched in a sentence, show a rubric indicator."""
 
@@ -110,6 +121,8 @@ class Signal(BaseModel):
     """What the signal shows, in plain words (shown to the candidate as the heuristic's reason)."""
     patterns: list[str]
     """Case-insensitive Python regular expressions, matched against one sentence at a time."""
+    when: ScenarioCondition | None = None
+    """The signal counts only in scenarios that raise it; elsewhere it is neither credit nor advice."""
 
 
 class Heuristic(BaseModel):

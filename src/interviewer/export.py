@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from .calibration import report_calibration
 from .domain import BACKGROUND_TITLES, ROLE_TITLES, QualityId, Report, Role, Transcript
+from .grader_card import trust
 from .markdown import report_markdown, shown_score
 from .rubric import qualities as all_qualities
 
@@ -40,6 +41,24 @@ class GradeOut(_Documented):
     rationale: str
     improvement: str
     """What this answer would add to reach the next level."""
+    trust: TrustOut
+    """How far this grader's scores on this quality can be trusted (its agreement with human labels)."""
+
+
+class TrustOut(_Documented):
+    """How far the grader's scores on this quality can be trusted: the calibration card."""
+
+    measured: bool
+    """False: not yet measured for this grader (no committed eval results for it)."""
+    source: str | None
+    """Where the figure comes from: ``recorded`` model replies, ``synthetic`` scripts or the offline ``heuristic``."""
+    n: int
+    """Labelled answers the figure rests on."""
+    qwk: float | None
+    """Agreement with human labels (quadratic weighted kappa: 1 perfect, 0 chance)."""
+    interval: list[float] | None
+    """The QWK's 95 % bootstrap interval."""
+    sentence: str
 
 
 class PointOut(_Documented):
@@ -171,6 +190,18 @@ class ReportDocument(_Documented):
     transcript: list[TurnOut]
 
 
+def _trust_out(report: Report, quality: QualityId) -> TrustOut:
+    said = trust(report.grader, report.template_set, quality)
+    return TrustOut(
+        measured=said.measured,
+        source=said.source,
+        n=said.n,
+        qwk=said.qwk,
+        interval=list(said.interval) if said.interval else None,
+        sentence=said.sentence,
+    )
+
+
 def _numbers(question_ids: list[str], report: Report) -> list[int]:
     return [a.number for a in report.answers if a.question_id in question_ids]
 
@@ -213,6 +244,7 @@ def report_document(report: Report, transcript: Transcript | None = None) -> Rep
                         evidence=g.evidence,
                         rationale=g.rationale,
                         improvement=g.improvement,
+                        trust=_trust_out(report, g.quality),
                     )
                     for g in a.graded_on
                 ],

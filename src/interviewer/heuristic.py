@@ -1,7 +1,9 @@
 """The offline grader: a transparent heuristic that scores from rubric indicators, not a model.
 
 It looks, sentence by sentence, for the signals listed with each quality in the rubric data, and
-returns the sentences that triggered them as evidence. It cannot judge whether an idea is right
+returns the sentences that triggered them as evidence. A signal the rubric marks "when the scenario
+raises it" counts only when the question or a follow-up raises it: elsewhere the criterion is neither
+credited nor asked for. It cannot judge whether an idea is right
 for the scenario, only whether the answer names concrete practices; its rationale says so.
 """
 
@@ -12,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from .checklist import check_points
-from .domain import AnswerGrade, Quality, QualityGrade, QualityId, Score, Signal
+from .domain import AnswerGrade, Heuristic, Quality, QualityGrade, QualityId, Score, Signal
 from .grading import GradingItem
 from .rubric import qualities as rubric_qualities
 from .sentences import read_answer
@@ -68,6 +70,22 @@ def _asserts(signal: Signal, sentence: str) -> bool:
         return False
     before = sentence[: found.start()]
     return not (_CONDITION.search(before) or _DISTANCE.search(before))
+
+
+def in_scenario(quality: Quality, scenario: str) -> Quality:
+    """The quality with only the signals this scenario gives the candidate a chance to show."""
+
+    def applies(signal: Signal) -> bool:
+        return signal.when is None or bool(_compiled(tuple(signal.when.patterns)).search(scenario))
+
+    signals = quality.heuristic
+    kept = Heuristic(
+        red_flags=[s for s in signals.red_flags if applies(s)],
+        basic=[s for s in signals.basic if applies(s)],
+        solid=[s for s in signals.solid if applies(s)],
+        advanced=[s for s in signals.advanced if applies(s)],
+    )
+    return quality if kept == signals else quality.model_copy(update={"heuristic": kept})
 
 
 @dataclass
@@ -155,7 +173,8 @@ class HeuristicGrader:
     def grade(self, item: GradingItem) -> AnswerGrade:
         """Grade every quality the item asks for, and check the strong answer's points."""
         text = "\n\n".join(item.answers)
-        grades = [self._grade_quality(self.qualities[q], text) for q in item.qualities]
+        scenario = "\n".join([item.question_text, *item.follow_ups])
+        grades = [self._grade_quality(in_scenario(self.qualities[q], scenario), text) for q in item.qualities]
         return AnswerGrade(
             question_id=item.question_id,
             grades=grades,

@@ -115,7 +115,7 @@ def question_page(question: Question, backend: Backend, store: Store) -> None:
     st.title("Practise a question")
     st.markdown(plain(question.text))
     _attempt_form(lambda text: practise_question(backend, store, question, text), f"q-{question.id}")
-    _attempts(store, AttemptKind.QUESTION, question.id, heuristic=backend.heuristic)
+    _attempts(store, AttemptKind.QUESTION, question.id, backend)
     if question.exemplar:
         with st.expander("A strong answer to this question"):
             st.caption("Written by the team as an example; yours need not match it word for word.")
@@ -134,7 +134,7 @@ def drill_page(drill: Drill, backend: Backend, store: Store) -> None:
         st.markdown("**Its source material**")
         st.code(drill.source, language=None, wrap_lines=True)
     _attempt_form(lambda text: practise_drill(backend, store, drill, text), f"d-{drill.id}")
-    _attempts(store, AttemptKind.DRILL, drill.id, heuristic=backend.heuristic, drill=drill)
+    _attempts(store, AttemptKind.DRILL, drill.id, backend, drill=drill)
 
 
 def _back() -> None:
@@ -159,7 +159,7 @@ def _attempt_form(grade: Callable[[str], Attempt], key: str) -> None:
         st.warning(plain(attempt.notice))
 
 
-def _attempts(store: Store, kind: AttemptKind, item_id: str, heuristic: bool, drill: Drill | None = None) -> None:
+def _attempts(store: Store, kind: AttemptKind, item_id: str, backend: Backend, drill: Drill | None = None) -> None:
     try:
         attempts = history(store, kind, item_id)
     except InterviewerError as exc:
@@ -169,13 +169,14 @@ def _attempts(store: Store, kind: AttemptKind, item_id: str, heuristic: bool, dr
         return
     latest = attempts[-1]
     st.subheader(f"Attempt {len(attempts)}" if len(attempts) > 1 else "Your attempt")
-    if heuristic:
+    templates = None if backend.heuristic else backend.templates.label
+    if backend.heuristic:
         st.caption("Graded offline by matching phrases: a point made in other words may show as not found.")
     if latest.drill is not None and drill is not None:
-        _drill_result(latest.drill)
+        _drill_result(latest.drill, templates)
     elif latest.grade is not None:
         for grade in latest.grade.grades:
-            grade_block(grade)
+            grade_block(grade, latest.grade.grader, templates)
         _checklist(latest)
     if len(attempts) > 1:
         _beside(attempts[-2], latest, len(attempts))
@@ -193,9 +194,9 @@ def _attempts(store: Store, kind: AttemptKind, item_id: str, heuristic: bool, dr
             st.markdown(plain(drill.exemplar))
 
 
-def _drill_result(result: DrillResult) -> None:
+def _drill_result(result: DrillResult, templates: str | None) -> None:
     for grade in result.grade.grades:
-        grade_block(grade)
+        grade_block(grade, result.grade.grader, templates)
     st.markdown(f"**Planted defects: you named {len(result.found)} of {len(result.defects)}**")
     for defect in result.defects:
         point_line(defect.what, defect.evidence, f"  \n*Where it shows:* {plain(defect.identifies)}")

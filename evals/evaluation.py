@@ -47,8 +47,8 @@ class Evaluation:
 
     @property
     def distinct_requests(self) -> int:
-        """Items actually graded (identical requests are graded once)."""
-        return sum(1 for o in self.outcomes if not o.duplicate)
+        """Requests actually graded (identical requests are graded once; one request grades every quality)."""
+        return sum(1 for o in self.outcomes if not o.duplicate and not o.shares_request)
 
     @property
     def provenance(self) -> dict[str, int]:

@@ -129,7 +129,9 @@ def verdict_line(ev: Evaluation) -> str:
 
 
 def _ids(cases: list[dict[str, Any]], key: str = "id", limit: int = 6) -> str:
-    shown = [str(c[key]) for c in cases[:limit]]
+    # An exchange is graded on several qualities: name the quality where one case shows up twice.
+    repeated = len({c[key] for c in cases}) < len(cases)
+    shown = [f"{c[key]} {c['quality']}" if repeated and "quality" in c else str(c[key]) for c in cases[:limit]]
     more = f" +{len(cases) - limit} more" if len(cases) > limit else ""
     return f" ({', '.join(shown)}{more})" if shown else ""
 
@@ -192,13 +194,14 @@ def sections(ev: Evaluation) -> list[Section]:
     grounding = ev.grounding
     rate = number(grounding["rate"] * 100 if grounding["rate"] is not None else None, 1)
     probes = sum(1 for o in ev.outcomes if o.item.is_probe)
+    cases = len({o.item.case.id for o in ev.outcomes})
     header = Section(
         "Evaluation",
         [
             f"Grader: {ev.label}.",
             f"These figures describe: {ev.describes}.",
-            f"Cases: {len(ev.outcomes) - probes} labelled, plus {probes} metamorphic probes; "
-            f"from {', '.join(ev.case_files) or 'the given cases'}.",
+            f"Cases: {cases}, with {len(ev.outcomes) - probes} labelled (case, quality) pairs, each one prediction; "
+            f"plus {probes} predictions on metamorphic probes; from {', '.join(ev.case_files) or 'the given cases'}.",
             f"Replies used: recorded {counts['recorded']}, synthetic {counts['synthetic']}, "
             f"heuristic {counts['heuristic']}.",
             f"Graded {ev.distinct_requests} distinct requests in {number(ev.seconds, 2)} s.",
@@ -210,8 +213,9 @@ def sections(ev: Evaluation) -> list[Section]:
             Table(list(AGREEMENT_COLUMNS), agreement_rows(ev)),
             "Rows marked * are the gated qualities; the others are informational. bias = mean of predicted "
             "minus expected; SMD = bias over the pooled standard deviation; none = 'not enough evidence' rate "
-            "(a disagreement); failed = no valid grade (counted as the worst prediction). QWK, Spearman, bias "
-            "and SMD are over the scored cases.",
+            "(a disagreement, unless the label is 'not enough evidence' too); failed = no valid grade (counted "
+            "as the worst prediction). QWK, Spearman, bias and SMD are over the scored cases.",
+            *_no_evidence_lines(ev),
         ],
     )
     other = Section(
@@ -301,3 +305,12 @@ def rater_sections(
 
 def _level(level: int | None) -> str:
     return "null" if level is None else str(level)
+
+
+def _no_evidence_lines(ev: Evaluation) -> list[str]:
+    """How often the grader abstained where the label itself is "not enough evidence"."""
+    rows = [(q, a) for q, a in ev.per_quality.items() if a.n_no_evidence]
+    if not rows:
+        return []
+    said = ", ".join(f"{q} {round((a.no_evidence_kept or 0) * a.n_no_evidence)}/{a.n_no_evidence}" for q, a in rows)
+    return [f"Labelled 'not enough evidence' (off-topic answers), where the grader abstained too: {said}."]

@@ -188,6 +188,13 @@ def test_compare_shows_two_sets_side_by_side_with_their_disagreements(
     agree_everywhere = set(runs["default"]) - listed
     assert all(runs["default"][i] == runs["plain"][i] for i in agree_everywhere)
     assert "Side by side" in printed and "Cases on which they disagree" in printed
+    assert "Paired bootstrap of the QWK difference" in printed
+    verdicts = {(d["first"], d["second"], d["quality"]): d["verdict"] for d in comparison["differences"]}
+    assert len(verdicts) == 3 * 3, "each two graders, on each gated quality and overall"
+    assert all(
+        v.endswith("beats " + b) or v.endswith("beats " + a) or v.startswith("no detectable")
+        for (a, b, _), v in verdicts.items()
+    )
     assert "NOT a model's performance" in printed and "says nothing about the prompts" in printed
     some_case = next(d["id"] for d in comparison["disagreements"] if d["kind"] == "gold")
     assert some_case in printed

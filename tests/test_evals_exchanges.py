@@ -274,3 +274,37 @@ def test_the_heuristic_grades_the_committed_exchanges_as_one_prediction_per_pair
     assert len(cases) >= 80
     outcomes = grade_all(HeuristicSubject(), build_items(cases))
     assert len(outcomes) == sum(len(c.expected) for c in cases)
+
+
+def test_an_interview_grades_each_question_with_its_follow_up_questions() -> None:
+    """The product's request is the one the harness measures: answers and follow-ups, every quality."""
+    from dataclasses import replace
+
+    from interviewer import Interview, InterviewConfig, Role, create_backend
+
+    seen: list[GradingItem] = []
+    offline = create_backend("offline")
+
+    class Watching:
+        name = offline.grader.name
+
+        def grade(self, item: GradingItem) -> AnswerGrade:
+            seen.append(item)
+            return offline.grader.grade(item)
+
+    backend = replace(offline, grader=Watching())
+    config = InterviewConfig(role=Role.INTEGRATOR, num_questions=3, max_follow_ups=1, seed=2)
+    interview = Interview(backend, config)
+    interview.start().read()
+    while not interview.finished:
+        interview.answer("We'd just test it and a human reviews it.").read()
+    interview.report(timeout=10)
+    asked = {q.id: interview.transcript.follow_ups_to(q.id) for q in interview.questions}
+    interview.close()
+    assert any(asked.values()), "the offline interviewer asked a follow-up"
+    for item in seen:  # a grade may start early, before a follow-up: it carries the follow-ups asked so far
+        assert item.follow_ups == asked[item.question_id][: len(item.answers) - 1]
+        assert len(item.answers) == len(item.follow_ups) + 1
+        assert item.qualities == list(next(q for q in interview.questions if q.id == item.question_id).qualities)
+    last = {item.question_id: item for item in seen}
+    assert all(last[q].follow_ups == f for q, f in asked.items() if q in last)

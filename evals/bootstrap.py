@@ -30,6 +30,21 @@ def cluster_tables(outcomes: Sequence[Outcome]) -> np.ndarray:
     return np.array([contingency(members) for members in groups.values()], dtype=np.int64).reshape(-1, 5, 5)
 
 
+def _weights(clusters: int, samples: int, seed: int) -> np.ndarray:
+    """How many times each question is drawn in each resample."""
+    return np.random.default_rng(seed).multinomial(clusters, np.full(clusters, 1.0 / clusters), size=samples)
+
+
+def _percentiles(values: np.ndarray, samples: int, confidence: float) -> Interval | None:
+    """The percentile interval of resampled values; None when the figure is undefined in too many resamples."""
+    values = values[np.isfinite(values)]
+    if len(values) < samples * 0.9:
+        return None
+    tail = (1.0 - confidence) / 2.0 * 100.0
+    low, high = np.percentile(values, [tail, 100.0 - tail])
+    return float(low), float(high)
+
+
 def intervals(
     outcomes: Sequence[Outcome], *, samples: int, confidence: float, seed: int
 ) -> tuple[int, dict[str, Interval | None]]:
@@ -43,29 +58,19 @@ def intervals(
     names = ("exact", "within_one", "qwk", "mean_bias", "smd", "abs_smd")
     if clusters < 2 or samples < 1:
         return clusters, dict.fromkeys(names)
-    rng = np.random.default_rng(seed)
-    weights = rng.multinomial(clusters, np.full(clusters, 1.0 / clusters), size=samples)
-    stats = table_statistics(np.tensordot(weights, tables, axes=(1, 0)))
-    tail = (1.0 - confidence) / 2.0 * 100.0
-    found: dict[str, Interval | None] = {}
-    for name in names:
-        values = stats[name][np.isfinite(stats[name])]
-        if len(values) < samples * 0.9:
-            found[name] = None
-            continue
-        low, high = np.percentile(values, [tail, 100.0 - tail])
-        found[name] = (float(low), float(high))
-    return clusters, found
+    stats = table_statistics(np.tensordot(_weights(clusters, samples, seed), tables, axes=(1, 0)))
+    return clusters, {name: _percentiles(stats[name], samples, confidence) for name in names}
 
 
 def paired_difference(
     first: Sequence[Outcome], second: Sequence[Outcome], *, metric: str, samples: int, confidence: float, seed: int
-) -> tuple[float | None, Interval | None]:
+) -> tuple[float | None, Interval | None, int]:
     """The difference ``first - second`` in one figure on the same predictions, with a paired interval.
 
     Both graders are resampled together, question by question, so each resample compares them on the
     same cases; the interval is of the difference itself. Returns no interval when the figure is
-    undefined in too many resamples or there are fewer than two questions.
+    undefined in too many resamples or there are fewer than two questions; the third value is the
+    number of questions.
 
     Raises:
         ValueError: the two sequences are not the same cases in the same order.
@@ -75,21 +80,18 @@ def paired_difference(
     groups: dict[str, list[int]] = defaultdict(list)
     for index, outcome in enumerate(first):
         groups[question_key(outcome)].append(index)
-    a = np.array([contingency([first[i] for i in members]) for members in groups.values()]).reshape(-1, 5, 5)
-    b = np.array([contingency([second[i] for i in members]) for members in groups.values()]).reshape(-1, 5, 5)
+    a, b = (
+        np.array([contingency([side[i] for i in members]) for members in groups.values()]).reshape(-1, 5, 5)
+        for side in (first, second)
+    )
     point = table_statistics(a.sum(axis=0)[None])[metric][0] - table_statistics(b.sum(axis=0)[None])[metric][0]
     estimate = float(point) if np.isfinite(point) else None
     clusters = len(a)
     if clusters < 2 or samples < 1:
-        return estimate, None
-    weights = np.random.default_rng(seed).multinomial(clusters, np.full(clusters, 1.0 / clusters), size=samples)
+        return estimate, None, clusters
+    weights = _weights(clusters, samples, seed)
     diffs = (
         table_statistics(np.tensordot(weights, a, axes=(1, 0)))[metric]
         - table_statistics(np.tensordot(weights, b, axes=(1, 0)))[metric]
     )
-    diffs = diffs[np.isfinite(diffs)]
-    if len(diffs) < samples * 0.9:
-        return estimate, None
-    tail = (1.0 - confidence) / 2.0 * 100.0
-    low, high = np.percentile(diffs, [tail, 100.0 - tail])
-    return estimate, (float(low), float(high))
+    return estimate, _percentiles(diffs, samples, confidence), clusters

@@ -1,9 +1,11 @@
 """Write the calibration card the app shows beside each score: ``python -m evals card``.
 
-It grades the committed gold cases with the offline heuristic and, for each recordings directory named,
-with the LLM grader replaying those recordings, and keeps each grader's QWK per quality with its
-bootstrap interval and n. An entry says where its replies came from (``heuristic``, ``recorded`` or
+It grades the held-out gold cases (the exchanges and the fresh set: cases no grader's rules were tuned
+on) with the offline heuristic and, for each recordings directory named, with the LLM grader replaying
+those recordings, and keeps each grader's QWK per quality with its bootstrap interval and the number of
+scored pairs it rests on. An entry says where its replies came from (``heuristic``, ``recorded`` or
 ``synthetic``); the app matches a model only by recorded replies, so synthetic figures never describe one.
+Entries already in the card for graders not measured in this run are kept.
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ from .evaluation import Evaluation, evaluate
 from .graders import Subject
 from .thresholds import Thresholds
 
-DEFAULT_OUT = Path(__file__).resolve().parents[1] / "src" / "interviewer" / "content" / "grader_card.json"
+EVALS_DIR = Path(__file__).resolve().parent
+DEFAULT_OUT = EVALS_DIR.parent / "src" / "interviewer" / "content" / "grader_card.json"
+CARD_CASES = (EVALS_DIR / "cases" / "exchanges.jsonl", EVALS_DIR / "fresh")
+"""Held out from every grader's rules: the card is the honest estimate, not the in-sample one."""
 REFRESH = "python -m evals card (see the README: How the calibration card is made)"
 
 
@@ -31,7 +36,7 @@ def entry(ev: Evaluation, cases: Sequence[str], date: str) -> CardEntry:
     for quality, agreement in ev.per_quality.items():
         interval = ev.intervals.get(quality, {}).get("qwk")
         figures[quality] = CardFigure(
-            n=agreement.n,
+            n=agreement.n_scored,
             qwk=round(agreement.qwk, 3) if agreement.qwk is not None else None,
             interval=(round(interval[0], 3), round(interval[1], 3)) if interval else None,
             exact=round(agreement.exact, 3) if agreement.exact is not None else None,
@@ -49,6 +54,22 @@ def build_card(
     date = datetime.now(UTC).date().isoformat()
     entries = [entry(evaluate(s, cases, thresholds, probes=False), case_paths, date) for s in subjects]
     return Card(refreshed_by=REFRESH, entries=entries)
+
+
+def merged(new: Card, old: Card | None) -> Card:
+    """The new entries, then the old card's entries for graders this run did not measure."""
+    if old is None:
+        return new
+    measured = {(e.grader, e.templates, e.source) for e in new.entries}
+    kept = [e for e in old.entries if (e.grader, e.templates, e.source) not in measured]
+    return new.model_copy(update={"entries": [*new.entries, *kept]})
+
+
+def read_card(path: Path) -> Card | None:
+    """The card at ``path``, or None when there is none yet."""
+    if not path.exists():
+        return None
+    return Card.model_validate(json.loads(path.read_text(encoding="utf-8")))
 
 
 def write_card(card: Card, path: Path) -> None:

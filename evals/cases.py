@@ -64,7 +64,7 @@ class Case(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _one_shape(cls, data: Any) -> Any:
-        """Read either shape of line into ``answers``, ``expected`` (a mapping) and ``primary``."""
+        """Read either shape of line into ``answers``, ``expected`` (a mapping) and ``main``."""
         if not isinstance(data, dict):
             return data
         data = dict(data)
@@ -114,16 +114,6 @@ class Case(BaseModel):
     def qualities(self) -> tuple[QualityId, ...]:
         """The qualities the case is graded on, main one first."""
         return (self.primary, *(q for q in self.expected if q is not self.primary))
-
-    @property
-    def quality(self) -> QualityId:
-        """The main quality (the only one, for a single-quality case)."""
-        return self.primary
-
-    @property
-    def answer(self) -> str:
-        """The candidate's words, every answer in order."""
-        return "\n\n".join(self.answers)
 
     @property
     def exchange(self) -> bool:

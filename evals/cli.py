@@ -20,8 +20,8 @@ from interviewer.errors import ConfigError, InterviewerError, ReplayMissError
 from . import compare as comparing
 from . import pages, report
 from . import raters as rating
+from .card import CARD_CASES, build_card, merged, read_card, write_card
 from .card import DEFAULT_OUT as DEFAULT_CARD
-from .card import build_card, write_card
 from .cases import case_files, load_cases
 from .evaluation import Evaluation, evaluate
 from .graders import (
@@ -106,7 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
     raters.set_defaults(handler=_raters)
 
     card = sub.add_parser("card", help="write the calibration card the app shows beside each score")
-    card.add_argument("--cases", nargs="+", default=[str(DEFAULT_CASES), str(EVALS_DIR / "fresh")], metavar="PATH")
+    card.add_argument(
+        "--cases", nargs="+", default=[str(p) for p in CARD_CASES], metavar="PATH", help="default: the held-out cases"
+    )
     card.add_argument(
         "--recordings", nargs="*", type=Path, default=[], metavar="DIR", help="also measure the LLM grader on these"
     )
@@ -260,7 +262,7 @@ def _card(args: argparse.Namespace) -> int:
         assert templates is not None
         subjects.append(LLMSubject(templates, args.model or settings.model, ReplaySource(directory)))
     shown = [shown_path(str(p)) for p in args.cases]
-    card = build_card(subjects, cases, load_thresholds(), shown)
+    card = merged(build_card(subjects, cases, load_thresholds(), shown), read_card(args.out))
     write_card(card, args.out)
     for e in card.entries:
         print(f"{e.grader} ({e.source}): " + ", ".join(f"{q.value} {f.qwk} (n {f.n})" for q, f in e.qualities.items()))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import combinations
 from typing import Any
 
@@ -50,6 +51,7 @@ class Comparison:
                 )
         return rows
 
+    @cached_property
     def differences(self) -> list[dict[str, Any]]:
         """The paired bootstrap of the QWK difference for each two graders, per gated quality and overall.
 
@@ -64,7 +66,7 @@ class Comparison:
                     [o for o in metrics.gold(ev.outcomes) if scope == "overall" or o.quality_id.value == scope]
                     for ev in (a, b)
                 ]
-                diff, interval = paired_difference(
+                diff, interval, questions = paired_difference(
                     *picked,
                     metric="qwk",
                     samples=thresholds.bootstrap_samples,
@@ -78,10 +80,11 @@ class Comparison:
                         "second": second,
                         "quality": scope,
                         "n": len(picked[0]),
+                        "questions": questions,
                         "qwk_difference": diff,
                         "interval": list(interval) if interval else None,
                         "confidence": thresholds.confidence,
-                        "verdict": verdict(first, second, interval),
+                        "verdict": verdict(first, second, interval, questions),
                     }
                 )
         return rows
@@ -93,7 +96,7 @@ class Comparison:
             "graders": self.names,
             "synthetic": [ev.synthetic for ev in self.evaluations],
             "evaluations": {name: ev.to_json() for name, ev in zip(self.names, self.evaluations, strict=True)},
-            "differences": self.differences(),
+            "differences": self.differences,
             "disagreements": self.disagreements(),
         }
 
@@ -101,10 +104,11 @@ class Comparison:
 NO_DIFFERENCE = "no detectable difference on these cases"
 
 
-def verdict(first: str, second: str, interval: tuple[float, float] | None) -> str:
+def verdict(first: str, second: str, interval: tuple[float, float] | None, questions: int = 2) -> str:
     """What a paired interval of ``first - second`` supports."""
     if interval is None:
-        return NO_DIFFERENCE + " (the difference is undefined in too many resamples)"
+        why = "fewer than two questions to resample" if questions < 2 else "undefined in too many resamples"
+        return f"{NO_DIFFERENCE} ({why})"
     if interval[0] > 0:
         return f"{first} beats {second}"
     if interval[1] < 0:
@@ -151,7 +155,7 @@ def _figure_rows(evaluations: Sequence[Evaluation]) -> list[list[str]]:
 
 
 def _difference_section(comparison: Comparison) -> Section:
-    differences = comparison.differences()
+    differences = comparison.differences
     confidence = comparison.evaluations[0].thresholds.confidence
     rows = [
         [
@@ -182,10 +186,15 @@ def sections(comparison: Comparison) -> list[Section]:
     side = Section("Side by side", [Table(["figure", *names], _figure_rows(comparison.evaluations))])
     disagreements = comparison.disagreements()
     labelled = [d for d in disagreements if d["kind"] == "gold"]
-    rows = [[d["id"], d["quality"], str(d["expected"]), *[d["grades"][n] for n in names]] for d in labelled[:MAX_ROWS]]
+    rows = [
+        [d["id"], d["quality"], metrics.shown_label(d["expected"]), *[d["grades"][n] for n in names]]
+        for d in labelled[:MAX_ROWS]
+    ]
     total = sum(1 for o in comparison.evaluations[0].outcomes if not o.item.is_probe)
     probes = len(disagreements) - len(labelled)
-    blocks: list[str | Table] = [f"{len(labelled)} of {total} labelled cases graded differently, and {probes} probes."]
+    blocks: list[str | Table] = [
+        f"{len(labelled)} of {total} labelled (case, quality) pairs graded differently, and {probes} probes."
+    ]
     if rows:
         blocks.append(Table(["case", "quality", "label", *names], rows, "ll" + "r" * (len(names) + 1)))
     if len(labelled) > MAX_ROWS:

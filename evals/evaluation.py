@@ -208,7 +208,7 @@ def judge(result: Evaluation, thresholds: Thresholds) -> list[GateResult]:
         if spec.metric == "adversarial_raised":
             tagged = [result.adversarial[t] for t in thresholds.gated_tags if t in result.adversarial]
             n = sum(t["n"] for t in tagged)
-            what = "cases tagged " + "/".join(thresholds.gated_tags)
+            what = "predictions on cases tagged " + "/".join(thresholds.gated_tags)
             verdicts.append(judge_count(spec, sum(t["raised"] for t in tagged), n, what))
         elif spec.metric == "probe_raised":
             kinds = [v for k, v in result.probes.items() if "raised_or_failed" in v]

@@ -73,10 +73,20 @@ def numeric(outcomes: Iterable[Outcome]) -> tuple[NDArray[np.int64], NDArray[np.
 
 def contingency(outcomes: Iterable[Outcome]) -> NDArray[np.int64]:
     """The 5x5 table of label by prediction: levels 1-4, then "not enough evidence" (index ``NONE``)."""
+    return table_of(map(_cell, outcomes))
+
+
+def table_of(cells: Iterable[tuple[int, int]]) -> NDArray[np.int64]:
+    """A 5x5 table from (row, column) cells, rows and columns 0-3 the levels 1-4 and ``NONE``."""
     table = np.zeros((5, 5), dtype=np.int64)
-    for row, column in map(_cell, outcomes):
+    for row, column in cells:
         table[row, column] += 1
     return table
+
+
+def level_index(level: int | None) -> int:
+    """A level's row or column in the 5x5 table: 0-3 for 1-4, ``NONE`` for "not enough evidence"."""
+    return NONE if level is None else level - 1
 
 
 def table_statistics(tables: NDArray[Any]) -> dict[str, NDArray[np.float64]]:
@@ -277,6 +287,11 @@ def pair_ordering(outcomes: Sequence[Outcome]) -> dict[str, Any]:
         "ordered_rate": counts["ordered"] / n if n else None,
         "pairs": details,
     }
+
+
+def shown_label(level: int | None) -> str:
+    """A label as tables show it: the level, or ``none`` for "not enough evidence"."""
+    return "none" if level is None else str(level)
 
 
 def shown(outcome: Outcome) -> int | str:

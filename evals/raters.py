@@ -26,7 +26,7 @@ from interviewer.domain import QualityId
 from interviewer.errors import ContentError
 
 from .cases import Case
-from .metrics import NONE, table_statistics
+from .metrics import level_index, table_of, table_statistics
 
 Labels = dict[tuple[str, QualityId], int | None]
 """A rater's labels by (case id, quality)."""
@@ -72,13 +72,6 @@ def load_rater(path: Path, cases: Sequence[Case]) -> Labels:
     return labels
 
 
-def _table(pairs: Sequence[tuple[int | None, int | None]]) -> np.ndarray:
-    table = np.zeros((5, 5), dtype=np.int64)
-    for a, b in pairs:
-        table[NONE if a is None else a - 1, NONE if b is None else b - 1] += 1
-    return table
-
-
 @dataclass(frozen=True)
 class RaterAgreement:
     """How two label sources agree on one quality."""
@@ -99,7 +92,7 @@ class RaterAgreement:
 def _figures(pairs: Sequence[tuple[int | None, int | None]]) -> dict[str, float | None]:
     if not pairs:
         return {"exact": None, "within_one": None, "qwk": None}
-    stats = table_statistics(_table(pairs)[None])
+    stats = table_statistics(table_of((level_index(a), level_index(b)) for a, b in pairs)[None])
     return {k: (float(stats[k][0]) if np.isfinite(stats[k][0]) else None) for k in ("exact", "within_one", "qwk")}
 
 

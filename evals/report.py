@@ -12,7 +12,7 @@ from typing import Any
 
 from .evaluation import Evaluation
 from .gates import FAIL, INCONCLUSIVE
-from .metrics import Agreement
+from .metrics import Agreement, shown_label
 from .raters import RaterAgreement
 
 AGREEMENT_COLUMNS = ("quality", "n", "exact", "within 1", "QWK", "Spearman", "bias", "SMD", "none", "failed")
@@ -296,15 +296,11 @@ def rater_sections(
         blocks.append(
             Table(
                 ["case", "quality", "first", "second", "settled"],
-                [[d["case"], d["quality"], *(_level(d[k]) for k in ("first", "second", "gold"))] for d in differ],
+                [[d["case"], d["quality"], *(shown_label(d[k]) for k in ("first", "second", "gold"))] for d in differ],
                 "llrrr",
             )
         )
     return [agreement, Section("Where the raters differed", blocks)]
-
-
-def _level(level: int | None) -> str:
-    return "null" if level is None else str(level)
 
 
 def _no_evidence_lines(ev: Evaluation) -> list[str]:

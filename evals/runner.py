@@ -108,7 +108,7 @@ def _outcome(item: Item, quality: QualityId, graded: Graded, spent: dict[str, An
         evidence=tuple(grade.evidence),
         quotes=len(grade.evidence) + dropped,
         grounded=sum(is_grounded(q, item.answer) for q in grade.evidence),
-        withheld=grade.score is None and graded.grade.dropped_quotes > 0 and not grade.evidence,
+        withheld=quality in graded.grade.withheld,
         quality=quality,
         **spent,
     )

@@ -134,7 +134,7 @@ def test_missing_paths_and_empty_directories_are_errors(tmp_path: Path) -> None:
 
 def test_the_gold_cases_load_and_cover_the_gated_qualities() -> None:
     cases = load_cases([Path(__file__).parents[1] / "evals" / "cases"])
-    counts = {q: sum(c.quality is q for c in cases) for q in QualityId}
+    counts = {q: sum(c.primary is q and not c.exchange for c in cases) for q in QualityId}
     assert counts[QualityId.CALIBRATED_SKEPTICISM] >= 40
     assert counts[QualityId.LIMITATION_COMMUNICATION] >= 40
 
@@ -195,4 +195,4 @@ def test_a_line_separator_inside_a_json_string_is_fine(tmp_path: Path) -> None:
     path = tmp_path / "ls.jsonl"
     path.write_text(json.dumps(case, ensure_ascii=False) + "\n", encoding="utf-8")
     (loaded,) = load_cases([path])
-    assert "\u2028" in loaded.answer
+    assert "\u2028" in loaded.answers[0]

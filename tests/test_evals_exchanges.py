@@ -210,14 +210,16 @@ def test_the_paired_bootstrap_tells_a_better_grader_from_a_worse_one_and_not_fro
     good = [min(4, max(1, e + int(rng.choice([0, 0, 0, 1, -1])))) for e in labels]
     bad = [min(4, max(1, e + int(rng.choice([-2, -1, 0, 1, 2])))) for e in labels]
     a, b = _outcomes(good, labels, 40), _outcomes(bad, labels, 40)
-    diff, interval = paired_difference(a, b, metric="qwk", samples=500, confidence=0.95, seed=1)
+    diff, interval, questions = paired_difference(a, b, metric="qwk", samples=500, confidence=0.95, seed=1)
+    assert questions == 40
     assert diff is not None and diff > 0 and interval is not None and interval[0] > 0
     assert verdict("default", "plain", interval) == "default beats plain"
     assert verdict("plain", "default", (-interval[1], -interval[0])) == "default beats plain"
-    same, interval = paired_difference(
+    same, interval, _ = paired_difference(
         a, _outcomes(good, labels, 40), metric="qwk", samples=500, confidence=0.95, seed=1
     )
     assert same == 0.0 and interval == (0.0, 0.0) and verdict("a", "b", interval) == NO_DIFFERENCE
+    assert "fewer than two questions" in verdict("a", "b", None, questions=1)
     with pytest.raises(ValueError, match="same cases"):
         paired_difference(a, b[::-1], metric="qwk", samples=10, confidence=0.95, seed=1)
 

@@ -391,8 +391,12 @@ class AnswerGrade(BaseModel):
     grades: list[QualityGrade]
     grader: str
     """Which grader produced this (e.g. 'heuristic' or 'llm:claude-sonnet-5-5')."""
+    templates: str | None = None
+    """The template set a model graded with, by its label (name, version and content hash); None offline."""
     dropped_quotes: int = 0
     """Evidence quotes removed because they were not found in the candidate's words."""
+    withheld: list[QualityId] = Field(default_factory=list)
+    """Qualities whose score was withheld because none of its quotes could stand as evidence."""
     feedback: str = ""
     """A short note for coach mode."""
     checklist: list[PointCheck] = Field(default_factory=list)

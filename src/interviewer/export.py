@@ -14,8 +14,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from .calibration import report_calibration
-from .domain import BACKGROUND_TITLES, ROLE_TITLES, QualityId, Report, Role, Transcript
-from .grader_card import trust
+from .domain import BACKGROUND_TITLES, ROLE_TITLES, AnswerGrade, QualityId, Report, Role, Transcript
+from .grader_card import trust_in
 from .markdown import report_markdown, shown_score
 from .rubric import qualities as all_qualities
 
@@ -190,8 +190,8 @@ class ReportDocument(_Documented):
     transcript: list[TurnOut]
 
 
-def _trust_out(report: Report, quality: QualityId) -> TrustOut:
-    said = trust(report.grader, report.template_set, quality)
+def _trust_out(grade: AnswerGrade | None, quality: QualityId) -> TrustOut:
+    said = trust_in(grade, quality)
     return TrustOut(
         measured=said.measured,
         source=said.source,
@@ -244,7 +244,7 @@ def report_document(report: Report, transcript: Transcript | None = None) -> Rep
                         evidence=g.evidence,
                         rationale=g.rationale,
                         improvement=g.improvement,
-                        trust=_trust_out(report, g.quality),
+                        trust=_trust_out(a.grade, g.quality),
                     )
                     for g in a.graded_on
                 ],

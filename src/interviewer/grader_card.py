@@ -16,11 +16,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .domain import QualityId
+from .domain import AnswerGrade, QualityId
 from .errors import ContentError
 from .rubric import qualities
 
 CARD_FILE = "grader_card.json"
+MIN_SCORED = 10
+"""Below this many scored answers a QWK says nothing: the card says so instead of showing it."""
+FEW_SCORED = 30
+"""Below this many the figure is shown as a rough guide."""
 HEURISTIC = "heuristic"
 Source = Literal["recorded", "synthetic", "heuristic"]
 
@@ -95,9 +99,8 @@ def entry_for(card: Card, grader: str, templates: str | None) -> CardEntry | Non
     for entry in card.entries:
         if grader == HEURISTIC and entry.grader == HEURISTIC:
             return entry
-        # A set is named by its label (with a content hash) or its title (name@version, as reports store it).
-        same_set = entry.templates is not None and templates in (entry.templates, entry.templates.split(" (")[0])
-        if entry.source == "recorded" and entry.grader == grader and same_set:
+        # The label carries the set's content hash: an edited set is a different grader, not yet measured.
+        if entry.source == "recorded" and entry.grader == grader and entry.templates == templates:
             return entry
     return None
 
@@ -107,6 +110,13 @@ def _said_by(entry: CardEntry) -> str:
         return "the offline heuristic (rules, no model)"
     model = entry.grader.removeprefix("llm:")
     return f"recorded replies of {model} with template set {entry.templates}"
+
+
+def trust_in(grade: AnswerGrade | None, quality: QualityId) -> Trust:
+    """How far the grader that made ``grade`` can be trusted on ``quality`` (nothing to say before a grade)."""
+    if grade is None:
+        return Trust(measured=False, sentence="Not graded yet.")
+    return trust(grade.grader, grade.templates, quality)
 
 
 def trust(grader: str, templates: str | None, quality: QualityId, card: Card | None = None) -> Trust:
@@ -124,8 +134,18 @@ def trust(grader: str, templates: str | None, quality: QualityId, card: Card | N
                 "these scores agree with human raters is unknown."
             ),
         )
+    if figure.n < MIN_SCORED:
+        return Trust(
+            measured=False,
+            source=entry.source,
+            n=figure.n,
+            sentence=(
+                f"Too few labelled answers to say how far to trust this score: {_said_by(entry)} has been checked "
+                f"against people's labels on only {figure.n} answers on {name}."
+            ),
+        )
     spread = f" (95 % interval {figure.interval[0]:.2f} to {figure.interval[1]:.2f})" if figure.interval else ""
-    few = " Few labelled answers: read it as a rough guide." if figure.n < 30 else ""
+    few = " Few labelled answers: read it as a rough guide." if figure.n < FEW_SCORED else ""
     sentence = (
         f"How far to trust this score: on {figure.n} answers labelled by people, {_said_by(entry)} agreed with "
         f"them on {name} at QWK {figure.qwk:.2f}{spread}; 1 is perfect agreement, 0 no better than chance. "

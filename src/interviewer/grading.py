@@ -135,6 +135,7 @@ class LLMGrader:
             question_id=item.question_id,
             grades=[by_quality[q] for q in item.qualities],
             grader=self.name,
+            templates=self.templates.label,
             feedback=output.feedback,
             checklist=model_checklist(item, output.checklist),
             usage=usage,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .domain import AnswerGrade, QualityGrade
+from .domain import AnswerGrade, QualityGrade, QualityId
 from .injection import addressed_to_grader
 from .sentences import read_answer
 
@@ -91,6 +91,7 @@ def ground(grade: AnswerGrade, source: str) -> AnswerGrade:
     can see, so it becomes "not enough evidence" rather than a number nobody can check.
     """
     dropped = 0
+    withheld: list[QualityId] = []
     kept_grades: list[QualityGrade] = []
     for quality_grade in grade.grades:
         kept = [q for q in quality_grade.evidence if is_evidence(q, source)]
@@ -100,5 +101,12 @@ def ground(grade: AnswerGrade, source: str) -> AnswerGrade:
             update["score"] = None
             why = "none of its quotes were found in your answer" if quality_grade.evidence else "it quoted nothing"
             update["rationale"] = f"{quality_grade.rationale} (Score withheld: {why}.)"
+            withheld.append(quality_grade.quality)
         kept_grades.append(quality_grade.model_copy(update=update))
-    return grade.model_copy(update={"grades": kept_grades, "dropped_quotes": grade.dropped_quotes + dropped})
+    return grade.model_copy(
+        update={
+            "grades": kept_grades,
+            "dropped_quotes": grade.dropped_quotes + dropped,
+            "withheld": [*grade.withheld, *withheld],
+        }
+    )

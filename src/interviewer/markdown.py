@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .calibration import report_calibration
 from .domain import ROLE_TITLES, AnswerReview, Report, Transcript
-from .grader_card import trust
+from .grader_card import trust_in
 from .rubric import qualities as all_qualities
 from .timing import time_taken
 
@@ -16,8 +16,7 @@ def shown_score(score: float | None) -> str:
     return "not assessed" if score is None else f"{score:g} / 4"
 
 
-def _answer_markdown(answer: AnswerReview, missing: str, report: Report) -> list[str]:
-    limit_minutes = report.config.answer_minutes
+def _answer_markdown(answer: AnswerReview, missing: str, limit_minutes: int | None) -> list[str]:
     rubric = all_qualities()
     lines = [f"## Question {answer.number}", "", answer.question, ""]
     if not answer.answers:
@@ -45,7 +44,7 @@ def _answer_markdown(answer: AnswerReview, missing: str, report: Report) -> list
         lines += [f"  - You said: \u201c{quote}\u201d" for quote in g.evidence]
         lines.append(f"  - To improve: {g.improvement}")
         if g.score is not None:
-            lines.append(f"  - {trust(report.grader, report.template_set, g.quality).sentence}")
+            lines.append(f"  - {trust_in(answer.grade, g.quality).sentence}")
     if answer.self_rating is not None:
         lines += ["", f"You rated yourself {answer.self_rating} / 4 on {rubric[answer.primary].name}."]
     if answer.checklist:
@@ -77,7 +76,7 @@ def report_markdown(report: Report, transcript: Transcript | None = None) -> str
     lines += ["", "# By answer", ""]
     for answer in report.answers:
         missing = "not found by the offline check" if report.heuristic else "missing"
-        lines += _answer_markdown(answer, missing, report)
+        lines += _answer_markdown(answer, missing, report.config.answer_minutes)
         if answer.question_id == report.narrative.rewrite_question_id and report.narrative.stronger_answer:
             lines += [
                 "**A stronger version of your answer (written by the model)**",

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..domain import QualityGrade
+from ..domain import AnswerGrade, QualityGrade
 from ..export import shown_score
-from ..grader_card import trust
+from ..grader_card import trust_in
 from ..rubric import qualities
 from .text import COVERED, MISSING, plain, quoted
 
 
-def grade_block(grade: QualityGrade, grader: str, templates: str | None, main: bool = False) -> None:
+def grade_block(grade: QualityGrade, made_by: AnswerGrade | None, main: bool = False) -> None:
     """A quality's score, how far its grader can be trusted there, the quotes it rests on, why, what to add."""
     name = qualities()[grade.quality].name
     st.markdown(f"**{name}{' (main quality)' if main else ''}: {shown_score(grade.score)}**")
     if grade.score is not None:
-        st.caption(plain(trust(grader, templates, grade.quality).sentence))
+        st.caption(plain(trust_in(made_by, grade.quality).sentence))
     for quote in grade.evidence:
         st.markdown(f"> {quoted(quote)}")
     st.caption(plain(grade.rationale))

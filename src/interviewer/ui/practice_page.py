@@ -169,14 +169,13 @@ def _attempts(store: Store, kind: AttemptKind, item_id: str, backend: Backend, d
         return
     latest = attempts[-1]
     st.subheader(f"Attempt {len(attempts)}" if len(attempts) > 1 else "Your attempt")
-    templates = None if backend.heuristic else backend.templates.label
     if backend.heuristic:
         st.caption("Graded offline by matching phrases: a point made in other words may show as not found.")
     if latest.drill is not None and drill is not None:
-        _drill_result(latest.drill, templates)
+        _drill_result(latest.drill)
     elif latest.grade is not None:
         for grade in latest.grade.grades:
-            grade_block(grade, latest.grade.grader, templates)
+            grade_block(grade, latest.grade)
         _checklist(latest)
     if len(attempts) > 1:
         _beside(attempts[-2], latest, len(attempts))
@@ -194,9 +193,9 @@ def _attempts(store: Store, kind: AttemptKind, item_id: str, backend: Backend, d
             st.markdown(plain(drill.exemplar))
 
 
-def _drill_result(result: DrillResult, templates: str | None) -> None:
+def _drill_result(result: DrillResult) -> None:
     for grade in result.grade.grades:
-        grade_block(grade, result.grade.grader, templates)
+        grade_block(grade, result.grade)
     st.markdown(f"**Planted defects: you named {len(result.found)} of {len(result.defects)}**")
     for defect in result.defects:
         point_line(defect.what, defect.evidence, f"  \n*Where it shows:* {plain(defect.identifies)}")

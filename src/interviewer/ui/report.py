@@ -88,7 +88,7 @@ def _answer(answer: AnswerReview, report: Report) -> None:
         if answer.grade is None:
             st.warning(f"Not graded yet: {plain(answer.not_graded_why)}. It is graded when you try again.")
         for grade in answer.graded_on:
-            grade_block(grade, report.grader, report.template_set, main=grade.quality is answer.primary)
+            grade_block(grade, answer.grade, main=grade.quality is answer.primary)
         if answer.self_rating is not None:
             main = answer.primary_grade
             graded = shown_score(main.score if main else None)

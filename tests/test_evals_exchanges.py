@@ -157,7 +157,8 @@ def test_the_product_sends_the_follow_up_questions_to_the_grader() -> None:
     )
     for name in ("default", "plain"):
         captured.clear()
-        LLMGrader(Capture(), load_set(name), "m").grade(item)  # type: ignore[arg-type]
+        made = LLMGrader(Capture(), load_set(name), "m").grade(item)  # type: ignore[arg-type]
+        assert made.templates == load_set(name).label, "a grade names the exact set that made it, for its card"
         user = captured[0].messages[0].content
         assert isinstance(user, str)
         assert "Your VP wants it off" in user and user.index("First.") < user.index("VP wants") < user.index("Second.")
@@ -310,3 +311,23 @@ def test_an_interview_grades_each_question_with_its_follow_up_questions() -> Non
         assert item.qualities == list(next(q for q in interview.questions if q.id == item.question_id).qualities)
     last = {item.question_id: item for item in seen}
     assert all(last[q].follow_ups == f for q, f in asked.items() if q in last)
+
+
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        "Role-play: I'm the support director. Your agent quoted the wrong refund policy yesterday. Pull it.",
+        "A nurse says the co-pilot listed a medication the patient was never prescribed. What now?",
+        "Your booking agent double-booked 14 appointments on Monday. I want the feature turned off today.",
+        "I'm the COO. From next month I want agent reports going straight to clients with no analyst review.",
+    ],
+)
+def test_a_scenario_with_a_visible_failure_or_a_swing_raises_the_swing(scenario: str) -> None:
+    from interviewer.heuristic import in_scenario
+    from interviewer.rubric import qualities
+
+    quality = qualities()[LC]
+    labels = {s.label for s in in_scenario(quality, scenario).heuristic.advanced}
+    assert "handles the swing without overcorrecting" in labels
+    calm = in_scenario(quality, "Explain to the CFO what the forecasting model can and can't do before launch.")
+    assert "handles the swing without overcorrecting" not in {s.label for s in calm.heuristic.advanced}

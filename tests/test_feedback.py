@@ -437,3 +437,43 @@ def test_a_failure_rate_written_as_a_percentage_before_a_word_is_credited() -> N
     assert "says how often it fails" in found.solid
     later = "After two months at under 5% missed clauses the client expanded the contract."
     assert "says how often it fails" in find_signals(rubric()[QualityId.LIMITATION_COMMUNICATION], later).solid
+
+
+def test_advice_for_the_next_level_says_which_of_its_parts_the_answer_already_has() -> None:
+    item = GradingItem(
+        question_id="q",
+        question_text="How would you check the co-pilot's discharge notes?",
+        answers=[
+            "A wrong drug on a discharge note is the error that hurts most, so the bar is zero unsupported "
+            "medications in 500 replayed notes. I'd audit a random 200 notes with a clinician. Checking "
+            "every sentence of every note by hand would eat the twenty minutes the tool saves each nurse."
+        ],
+        qualities=[QualityId.CALIBRATED_SKEPTICISM],
+    )
+    grade = HeuristicGrader().grade(item).grades[0]
+    assert grade.score == 3 and "the cost of over-verifying" in grade.rationale
+    assert "Already in this answer: the cost of over-verifying." in grade.improvement
+
+
+@pytest.mark.parametrize(
+    ("question_id", "answer", "point"),
+    [
+        (
+            "int-qa-nondeterministic",
+            "I'd set the temperature to zero so QA can write normal test cases with the exact expected email text.",
+            "Keeps conventional QA",
+        ),
+        (
+            "int-clinical-wrong-medication",
+            "I'd tell the nurse she was right to flag it, and show the ward the audit numbers for the notes on Friday.",
+            "Sizes it",
+        ),
+    ],
+)
+def test_a_point_is_not_ticked_by_a_sentence_that_only_shares_its_words(
+    question_id: str, answer: str, point: str
+) -> None:
+    question = question_bank.by_id(question_id)
+    item = GradingItem.from_question(question, [answer])
+    ticked = [c for c in HeuristicGrader().grade(item).checklist if c.point.startswith(point)]
+    assert ticked and not ticked[0].covered, ticked

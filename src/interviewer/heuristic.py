@@ -193,7 +193,7 @@ class HeuristicGrader:
             score=score,
             evidence=evidence[:MAX_EVIDENCE],
             rationale=_rationale(found, score),
-            improvement=improvement(quality, score, _missing(quality, found, score)),
+            improvement=improvement(quality, score, *_next_level(quality, found, score)),
         )
 
 
@@ -214,25 +214,33 @@ def _rationale(found: Findings, score: Score | None) -> str:
     return " ".join(parts)
 
 
-def _missing(quality: Quality, found: Findings, score: Score | None) -> list[str]:
-    """The next level's signs the answer did not show, worded as what a stronger answer does."""
+def _next_level(quality: Quality, found: Findings, score: Score | None) -> tuple[list[str], list[str]]:
+    """The next level's signs the answer did not show, and those it already shows.
+
+    The level's advice names everything that level asks for; saying which parts are already there keeps
+    it from telling a candidate to add what they said.
+    """
     if score in (2, None):
         wanted, have = quality.heuristic.solid, found.solid
     elif score == 3:
         wanted, have = quality.heuristic.advanced, found.advanced
     else:
-        return []  # level 2's signs describe generic habits: never advice
-    return [s.label for s in wanted if s.label not in have][:MAX_MISSING_NAMED]
+        return [], []  # level 2's signs describe generic habits: never advice
+    missing = [s.label for s in wanted if s.label not in have][:MAX_MISSING_NAMED]
+    return missing, [s.label for s in wanted if s.label in have]
 
 
-def improvement(quality: Quality, score: Score | None, missing: list[str] | None = None) -> str:
+def improvement(
+    quality: Quality, score: Score | None, missing: list[str] | None = None, already: list[str] | None = None
+) -> str:
     """What to add to this answer to reach the next level, worded as what the stronger answer does."""
     if score == 4:
         return (
             "This answer already shows the top level. To keep it there, tie each number to what an error "
             "would cost in this scenario."
         )
-    named = f" The offline grader did not find: {'; '.join(missing)}." if missing else ""
+    named = f" Already in this answer: {'; '.join(already)}." if already else ""
+    named += f" The offline grader did not find: {'; '.join(missing)}." if missing else ""
     if score is None:
         return f"To show {quality.name.lower()} in this answer: {_lower_first(quality.advice[3])}{named}"
     return f"To reach level {score + 1}: {_lower_first(quality.advice[score + 1])}{named}"

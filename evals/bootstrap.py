@@ -77,13 +77,8 @@ def paired_difference(
     """
     if [(o.item.id, o.quality) for o in first] != [(o.item.id, o.quality) for o in second]:
         raise ValueError("a paired comparison needs the same cases, in the same order, for both graders")
-    groups: dict[str, list[int]] = defaultdict(list)
-    for index, outcome in enumerate(first):
-        groups[question_key(outcome)].append(index)
-    a, b = (
-        np.array([contingency([side[i] for i in members]) for members in groups.values()]).reshape(-1, 5, 5)
-        for side in (first, second)
-    )
+    # The same cases in the same order group into the same questions, so the tables line up.
+    a, b = cluster_tables(first), cluster_tables(second)
     point = table_statistics(a.sum(axis=0)[None])[metric][0] - table_statistics(b.sum(axis=0)[None])[metric][0]
     estimate = float(point) if np.isfinite(point) else None
     clusters = len(a)

@@ -10,16 +10,18 @@ Entries already in the card for graders not measured in this run are kept.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from interviewer.grader_card import Card, CardEntry, CardFigure
+from interviewer.grader_card import Card, CardEntry, CardFigure, load_card_text
+from interviewer.grading import grader_name
+from interviewer.heuristic import NAME
 
 from .cases import Case
 from .evaluation import Evaluation, evaluate
-from .graders import Subject
+from .graders import HEURISTIC, Subject
+from .pages import write_json
 from .thresholds import Thresholds
 
 EVALS_DIR = Path(__file__).resolve().parent
@@ -29,9 +31,10 @@ CARD_CASES = (EVALS_DIR / "cases" / "exchanges.jsonl", EVALS_DIR / "fresh")
 REFRESH = "python -m evals card (see the README: How the calibration card is made)"
 
 
-def entry(ev: Evaluation, cases: Sequence[str], date: str) -> CardEntry:
+def entry(ev: Evaluation, date: str) -> CardEntry:
     """One grader's card entry from its evaluation."""
-    source = "synthetic" if ev.synthetic else "heuristic" if ev.grader == "heuristic" else "recorded"
+    heuristic = ev.grader == HEURISTIC
+    source = "synthetic" if ev.synthetic else "heuristic" if heuristic else "recorded"
     figures = {}
     for quality, agreement in ev.per_quality.items():
         interval = ev.intervals.get(quality, {}).get("qwk")
@@ -41,9 +44,9 @@ def entry(ev: Evaluation, cases: Sequence[str], date: str) -> CardEntry:
             interval=(round(interval[0], 3), round(interval[1], 3)) if interval else None,
             exact=round(agreement.exact, 3) if agreement.exact is not None else None,
         )
-    grader = "heuristic" if ev.grader == "heuristic" else f"llm:{ev.model}"
+    grader = NAME if heuristic else grader_name(ev.model or "")
     return CardEntry(
-        grader=grader, templates=ev.templates, source=source, measured=date, cases=list(cases), qualities=figures
+        grader=grader, templates=ev.templates, source=source, measured=date, cases=ev.case_files, qualities=figures
     )
 
 
@@ -52,7 +55,7 @@ def build_card(
 ) -> Card:
     """Grade the cases with each subject (no probes: the card is about agreement) and collect the entries."""
     date = datetime.now(UTC).date().isoformat()
-    entries = [entry(evaluate(s, cases, thresholds, probes=False), case_paths, date) for s in subjects]
+    entries = [entry(evaluate(s, cases, thresholds, probes=False, case_files=case_paths), date) for s in subjects]
     return Card(refreshed_by=REFRESH, entries=entries)
 
 
@@ -66,12 +69,14 @@ def merged(new: Card, old: Card | None) -> Card:
 
 
 def read_card(path: Path) -> Card | None:
-    """The card at ``path``, or None when there is none yet."""
-    if not path.exists():
-        return None
-    return Card.model_validate(json.loads(path.read_text(encoding="utf-8")))
+    """The card at ``path``, or None when there is none yet.
+
+    Raises:
+        ContentError: the file is not a card.
+    """
+    return load_card_text(path.read_text(encoding="utf-8"), str(path)) if path.exists() else None
 
 
 def write_card(card: Card, path: Path) -> None:
     """Write the card as stable, readable JSON."""
-    path.write_text(json.dumps(card.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_json(card.model_dump(mode="json"), path)

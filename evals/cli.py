@@ -257,10 +257,10 @@ def _card(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     cases = load_cases(args.cases)
     subjects: list[Subject] = [HeuristicSubject()]
-    templates = checked_templates(args.prompts, settings) if args.recordings else None
-    for directory in args.recordings:
-        assert templates is not None
-        subjects.append(LLMSubject(templates, args.model or settings.model, ReplaySource(directory)))
+    if args.recordings:
+        templates = checked_templates(args.prompts, settings)
+        model = args.model or settings.model
+        subjects += [LLMSubject(templates, model, ReplaySource(directory)) for directory in args.recordings]
     shown = [shown_path(str(p)) for p in args.cases]
     card = merged(build_card(subjects, cases, load_thresholds(), shown), read_card(args.out))
     write_card(card, args.out)

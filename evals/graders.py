@@ -212,8 +212,7 @@ class RecordSource(ReplaySource):
         if live is None:
             live = model_llm(backend, settings)
         self.path = directory / f"{templates.name}-{templates.content_hash[:10]}.jsonl"
-        secrets = tuple(key for key in (settings.api_key, settings.openai_api_key) if key)
-        self.recorder = RecordingLLM(live, self.path, secrets=secrets)
+        self.recorder = RecordingLLM(live, self.path, secrets=settings.secrets)
         self.recorded = 0
 
     def answer(self, request: LLMRequest, item: Item) -> tuple[Completion, Provenance]:

@@ -30,9 +30,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from interviewer.domain import QualityId, Usage
+from interviewer.domain import Usage
 
-from .probes import GOLD, LOWER, NOT_HIGHER
+from .probes import GOLD, LOWER, NOT_HIGHER, OVERCONFIDENT_QUALITY
 from .runner import Outcome
 
 LEVELS = (1, 2, 3, 4)
@@ -57,10 +57,9 @@ def _cell(outcome: Outcome) -> tuple[int, int]:
     wrong as another.
     """
     expected = outcome.expected
-    row = NONE if expected is None else expected - 1
     if outcome.failed:
-        return row, (0 if expected is None else worst_case(expected) - 1)
-    return row, NONE if outcome.score is None else outcome.score - 1
+        return level_index(expected), (0 if expected is None else worst_case(expected) - 1)
+    return level_index(expected), level_index(outcome.score)
 
 
 def numeric(outcomes: Iterable[Outcome]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
@@ -129,7 +128,8 @@ def table_statistics(tables: NDArray[Any]) -> dict[str, NDArray[np.float64]]:
         }
 
 
-def _finite(value: float) -> float | None:
+def finite(value: float) -> float | None:
+    """A figure, or None where it is undefined (nan or infinite)."""
     return float(value) if np.isfinite(value) else None
 
 
@@ -177,17 +177,17 @@ def agreement(outcomes: Sequence[Outcome]) -> Agreement:
     return Agreement(
         n=n,
         n_scored=scored,
-        exact=_finite(stats["exact"]),
-        within_one=_finite(stats["within_one"]),
-        qwk=_finite(stats["qwk"]),
+        exact=finite(stats["exact"]),
+        within_one=finite(stats["within_one"]),
+        qwk=finite(stats["qwk"]),
         spearman=spearman(expected, predicted),
-        mean_bias=_finite(stats["mean_bias"]),
-        smd=_finite(stats["smd"]),
+        mean_bias=finite(stats["mean_bias"]),
+        smd=finite(stats["smd"]),
         not_enough_evidence_rate=abstained / n if n else None,
         failure_rate=sum(o.failed for o in outcomes) / n if n else None,
         confusion=confusion(outcomes),
         n_no_evidence=unlabelled,
-        no_evidence_kept=(sum(o.unlabelled and o.abstained for o in outcomes) / unlabelled) if unlabelled else None,
+        no_evidence_kept=float(table[NONE, NONE]) / unlabelled if unlabelled else None,
     )
 
 
@@ -205,7 +205,7 @@ def spearman(expected: NDArray[np.int64], predicted: NDArray[np.int64]) -> float
     """Spearman's rank correlation; None when undefined (under three cases, or a constant side)."""
     if len(expected) < 3 or len(np.unique(expected)) < 2 or len(np.unique(predicted)) < 2:
         return None
-    return _finite(float(np.corrcoef(average_ranks(expected), average_ranks(predicted))[0, 1]))
+    return finite(float(np.corrcoef(average_ranks(expected), average_ranks(predicted))[0, 1]))
 
 
 def confusion(outcomes: Sequence[Outcome]) -> dict[str, Any]:
@@ -218,7 +218,7 @@ def confusion(outcomes: Sequence[Outcome]) -> dict[str, Any]:
     for o in outcomes:
         predicted = FAILED if o.failed else ABSTAINED if o.score is None else o.score
         matrix[labels.index(o.expected)][columns.index(predicted)] += 1
-    rows = ["none" if level is None else str(level) for level in labels]
+    rows = [shown_label(level) for level in labels]
     return {"rows": rows, "columns": list(PREDICTED_COLUMNS), "matrix": matrix}
 
 
@@ -334,7 +334,7 @@ def probe_effects(outcomes: Sequence[Outcome]) -> dict[str, Any]:
             for o in outcomes
             if o.item.kind == kind
             and (o.item.case.id, o.quality) in base
-            and (kind in NOT_HIGHER or o.quality is QualityId.CALIBRATED_SKEPTICISM)
+            and (kind in NOT_HIGHER or o.quality is OVERCONFIDENT_QUALITY)
         ]
         moves = {"n": len(probes), "raised": 0, "same": 0, "lowered": 0, "failed": 0, "not_applicable": 0}
         violations = []

@@ -33,6 +33,8 @@ OVERCONFIDENT = (
     "Honestly, I'm completely confident about this: the model handles it. It's state of the art, so we'd ship "
     "it to everyone on day one and trust what it produces; checking its output would only slow us down."
 )
+OVERCONFIDENT_QUALITY = QualityId.CALIBRATED_SKEPTICISM
+"""The quality an overconfident rewrite must score lower on."""
 OVERCONFIDENT_MIN_LEVEL = 3
 """Only answers labelled this high have verification worth losing in the rewrite."""
 
@@ -119,7 +121,7 @@ EXCHANGE_TRANSFORMS: dict[str, Callable[[tuple[str, ...]], tuple[str, ...]]] = {
 def probes_for(case: Case) -> list[Item]:
     """Every probe that applies to a case."""
     items = [Item(case, kind, EXCHANGE_TRANSFORMS[kind](case.answers)) for kind in NOT_HIGHER]
-    skepticism = case.expected.get(QualityId.CALIBRATED_SKEPTICISM)
+    skepticism = case.expected.get(OVERCONFIDENT_QUALITY)
     if skepticism is not None and skepticism >= OVERCONFIDENT_MIN_LEVEL:
         items.append(Item(case, "overconfident", EXCHANGE_TRANSFORMS["overconfident"](case.answers)))
     return items

@@ -20,13 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from interviewer.domain import QualityId
 from interviewer.errors import ContentError
 
 from .cases import Case
-from .metrics import level_index, table_of, table_statistics
+from .metrics import finite, level_index, table_of, table_statistics
 
 Labels = dict[tuple[str, QualityId], int | None]
 """A rater's labels by (case id, quality)."""
@@ -93,7 +91,7 @@ def _figures(pairs: Sequence[tuple[int | None, int | None]]) -> dict[str, float 
     if not pairs:
         return {"exact": None, "within_one": None, "qwk": None}
     stats = table_statistics(table_of((level_index(a), level_index(b)) for a, b in pairs)[None])
-    return {k: (float(stats[k][0]) if np.isfinite(stats[k][0]) else None) for k in ("exact", "within_one", "qwk")}
+    return {k: finite(stats[k][0]) for k in ("exact", "within_one", "qwk")}
 
 
 def agreement(first: Labels, second: Labels, cases: Sequence[Case]) -> list[RaterAgreement]:

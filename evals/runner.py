@@ -86,14 +86,11 @@ def outcomes_of(item: Item, graded: Graded) -> list[Outcome]:
 
     The request's replies and usage ride on the first outcome only, so they are counted once.
     """
-    outcomes = []
-    for index, quality in enumerate(item.case.qualities):
-        spent = {"sources": graded.sources, "usage": graded.usage} if index == 0 else {"shares_request": True}
-        outcomes.append(_outcome(item, quality, graded, spent))
-    return outcomes
+    return [_outcome(item, quality, graded, first=index == 0) for index, quality in enumerate(item.case.qualities)]
 
 
-def _outcome(item: Item, quality: QualityId, graded: Graded, spent: dict[str, Any]) -> Outcome:
+def _outcome(item: Item, quality: QualityId, graded: Graded, first: bool) -> Outcome:
+    spent: dict[str, Any] = {"sources": graded.sources, "usage": graded.usage} if first else {"shares_request": True}
     if graded.grade is None:
         return Outcome(item, None, error=graded.error or "no grade", quality=quality, **spent)
     mine = [g for g in graded.grade.grades if g.quality is quality]
@@ -101,7 +98,7 @@ def _outcome(item: Item, quality: QualityId, graded: Graded, spent: dict[str, An
         return Outcome(item, None, error=f"the grader omitted {quality.value}", quality=quality, **spent)
     grade = mine[0]
     # A request's dropped quotes are not told apart by quality: they are counted with the main one.
-    dropped = graded.grade.dropped_quotes if spent.get("shares_request") is not True else 0
+    dropped = graded.grade.dropped_quotes if first else 0
     return Outcome(
         item,
         grade.score,

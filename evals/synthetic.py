@@ -32,7 +32,7 @@ from interviewer.templates import TemplateSet
 
 from .cases import Case
 from .graders import LLMSubject
-from .probes import Item, build_items
+from .probes import OVERCONFIDENT_QUALITY, Item, build_items
 from .runner import grade_all
 
 CALIBRATED, MISCALIBRATED = "calibrated", "miscalibrated"
@@ -61,7 +61,7 @@ def calibrated_score(item: Item, quality: QualityId) -> int | None:
     case = item.case
     label = case.expected[quality]
     if item.kind == "overconfident":
-        return 1 if quality is QualityId.CALIBRATED_SKEPTICISM else label
+        return 1 if quality is OVERCONFIDENT_QUALITY else label
     if label is None:
         return None
     key = f"{case.id}/{quality.value}" if case.exchange else case.id

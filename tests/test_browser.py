@@ -9,7 +9,6 @@ import contextlib
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ from interviewer.header import HeaderSplitter
 from tests.fakes.anthropic_server import FakeAnthropic
 from tests.fakes.claude_script import scripted_claude
 from tests.fakes.keys import fake_key
+from tests.net import free_port
 
 ROOT = Path(__file__).parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -46,12 +46,6 @@ ANSWERS = [
 pytestmark = pytest.mark.browser
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def browser_path() -> str:
     if not Path(CHROMIUM).exists():
@@ -66,7 +60,7 @@ def _serve(
     db: Path, extra_env: dict[str, str] | None = None, port: int | None = None, args: list[str] | None = None
 ) -> Iterator[str]:
     """`streamlit run` on a free port (or ``port``) with a clean environment; yields its URL."""
-    port = port or _free_port()
+    port = port or free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ANTHROPIC_", "INTERVIEWER_"))}
     env["INTERVIEWER_DB"] = str(db)
     env.update(extra_env or {})
@@ -373,7 +367,7 @@ def test_two_signed_in_users_each_see_only_their_own_history(browser_path: str, 
     """Sign-in against a local OpenID Connect provider: two users, each sees only their own sessions."""
     from playwright.sync_api import sync_playwright
 
-    port, provider_port = _free_port(), _free_port()
+    port, provider_port = free_port(), free_port()
     claims = [json.dumps({"sub": u, "email": f"{u}@example.org"}) for u in ("ada", "bo")]
     mock = shutil.which("oidc-provider-mock", path=str(Path(sys.executable).parent)) or "oidc-provider-mock"
     command = [mock, "--port", str(provider_port), *(a for c in claims for a in ("--user-claims", c))]

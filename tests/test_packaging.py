@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from interviewer import __version__
 from interviewer.cli import main as cli_main
 from interviewer.logs import configure
 from tests.fakes.keys import fake_key
+from tests.net import free_port
 
 ROOT = Path(__file__).parents[1]
 
@@ -49,12 +49,6 @@ def test_logs_go_to_stderr_with_keys_and_database_passwords_masked(capsys: pytes
         assert secret not in err, secret
     assert "postgresql://coach:***@db.internal/coach" in err
     logging.getLogger("interviewer").handlers.clear()  # the handler writes to this test's captured stream
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @contextmanager
@@ -109,6 +103,6 @@ def test_a_wheel_installed_outside_the_checkout_serves_the_app_and_runs_an_inter
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "3"
-    command = [sys.executable, "-m", "interviewer", "app", "--server.port", str(_free_port())]
+    command = [sys.executable, "-m", "interviewer", "app", "--server.port", str(free_port())]
     with _served(command, env, home) as url, urllib.request.urlopen(url, timeout=10) as page:
         assert page.status == 200

@@ -1,8 +1,7 @@
 """The Anthropic backend: the only module that imports the ``anthropic`` SDK.
 
-Retries are the backend's own, not the SDK's, so that every wait is bounded and visible: a
-``retry-after`` is honoured up to ``RETRY_AFTER_CAP`` seconds, no request (with its retries) takes
-longer than the settings' deadline, and each retry is announced through ``llm.report_status``.
+Retries are the shared bounded ones of ``retrying.py``, not the SDK's, so that every wait is bounded
+and visible; this module says only how the SDK's errors are read and worded.
 """
 
 from __future__ import annotations
@@ -19,10 +18,19 @@ from .config import Settings
 from .domain import Usage
 from .errors import BackendError, MissingKeyError
 from .llm import Completion, LLMRequest, Message, TextStream
-from .redaction import mask_key
-from .retrying import RETRYABLE_STATUS, TIMEOUT_SECONDS, Provider, with_retries
+from .retrying import TIMEOUT_SECONDS, Provider, Wording, backend_error, with_retries
 
 T = TypeVar("T")
+WORDS = Wording(
+    prefix="Claude request failed",
+    key="ANTHROPIC_API_KEY",
+    rate="rate limited by the API",
+    timeout="no answer from the API within",
+    unreachable="could not reach the Anthropic API (network or ANTHROPIC_BASE_URL)",
+    answered="the API answered",
+    # A 200 status on an error is an error event inside a stream (an overload mid-reply): worth another try.
+    retry_stream_errors=True,
+)
 
 
 class AnthropicLLM:
@@ -111,15 +119,7 @@ class AnthropicLLM:
 
     def _with_retries(self, call: Callable[[float], T]) -> T:
         """Make a request with the shared bounded retries (``retrying.py``)."""
-        provider = Provider(
-            label="Claude",
-            error=anthropic.APIError,
-            status_error=anthropic.APIStatusError,
-            connection_error=anthropic.APIConnectionError,
-            why=_why,
-            fail=self._backend_error,
-            text=_error_text,
-        )
+        provider = Provider.for_sdk(anthropic, "Claude", _why, _error_text, self._backend_error)
         return with_retries(call, provider, self.settings.deadline, self.clock, self.sleep)
 
     def _params(self, request: LLMRequest) -> dict[str, Any]:
@@ -149,23 +149,7 @@ class AnthropicLLM:
         return figures.model_copy(update={"cost_usd": price(model, figures)})
 
     def _backend_error(self, exc: anthropic.APIError, attempts: int = 0) -> BackendError:
-        tries = f" after {attempts + 1} attempts" if attempts else ""
-        retryable = True
-        if isinstance(exc, anthropic.AuthenticationError):
-            detail, retryable = "the API key was rejected (ANTHROPIC_API_KEY)", False
-        elif isinstance(exc, anthropic.RateLimitError):
-            detail = f"rate limited by the API{tries}"
-        elif isinstance(exc, anthropic.APITimeoutError):
-            detail = f"no answer from the API within {TIMEOUT_SECONDS:.0f} s{tries}"
-        elif isinstance(exc, anthropic.APIConnectionError):
-            detail = f"could not reach the Anthropic API (network or ANTHROPIC_BASE_URL){tries}"
-        elif isinstance(exc, anthropic.APIStatusError):
-            detail = f"the API answered {exc.status_code}: {_error_text(exc)}{tries}"
-            # A 200 here is an error event inside a stream (an overload mid-reply): worth another try.
-            retryable = exc.status_code in RETRYABLE_STATUS or exc.status_code == 200
-        else:
-            detail = _error_text(exc)
-        return BackendError(mask_key(f"Claude request failed: {detail}", self.settings.api_key), retryable=retryable)
+        return backend_error(anthropic, WORDS, _error_text, exc, attempts, self.settings.api_key)
 
 
 def _wire_messages(messages: list[Message]) -> list[dict[str, Any]]:

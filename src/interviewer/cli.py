@@ -226,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["app"]:
         # Streamlit's own options (``--server.port 8600``) go through untouched, so argparse never sees them.
-        configure_logging()
+        # No logging set-up here: the process becomes Streamlit, and the app sets up its own.
         return _app(argv[1:])
     parser = argparse.ArgumentParser(prog="interviewer", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)

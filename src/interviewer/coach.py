@@ -30,7 +30,7 @@ BACKEND_TITLES = {"offline": "Offline (no model)", "anthropic": "Claude", "opena
 def backend_choices(settings: Settings) -> list[str]:
     """The backends the settings make possible: offline always, Claude with a key, a server with its URL or key."""
     choices = ["offline"]
-    if settings.openai_base_url or settings.openai_api_key:
+    if settings.openai_configured:
         choices.append("openai")
     if settings.api_key:
         choices.append("anthropic")

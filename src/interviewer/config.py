@@ -65,6 +65,16 @@ class Settings:
         )
 
     @property
+    def openai_configured(self) -> bool:
+        """Whether an OpenAI-compatible server is set up: a base URL (a local server) or a key."""
+        return bool(self.openai_base_url or self.openai_api_key)
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Every API key set, to keep out of logs and recordings."""
+        return tuple(key for key in (self.api_key, self.openai_api_key) if key)
+
+    @property
     def default_backend(self) -> str:
         """``anthropic`` when a key is set, else the embedded ``offline`` backend."""
         return "anthropic" if self.api_key else "offline"

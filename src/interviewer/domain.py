@@ -517,6 +517,11 @@ class TrustStep(BaseModel):
         """When the step was taken, in words: at the start, or after answer N."""
         return "At the start" if self.answer == 0 else f"After answer {self.answer}"
 
+    @property
+    def moved_by(self) -> str:
+        """Why trust moved, in parentheses: nothing at the start, where no answer moved it."""
+        return f" ({self.why})" if self.answer else ""
+
 
 class AnswerReview(BaseModel):
     """One question of the report: what was asked, what the candidate said, and how it went."""

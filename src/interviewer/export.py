@@ -191,15 +191,7 @@ class ReportDocument(_Documented):
 
 
 def _trust_out(grade: AnswerGrade | None, quality: QualityId) -> TrustOut:
-    said = trust_in(grade, quality)
-    return TrustOut(
-        measured=said.measured,
-        source=said.source,
-        n=said.n,
-        qwk=said.qwk,
-        interval=list(said.interval) if said.interval else None,
-        sentence=said.sentence,
-    )
+    return TrustOut.model_validate(trust_in(grade, quality).model_dump())
 
 
 def _numbers(question_ids: list[str], report: Report) -> list[int]:

@@ -18,9 +18,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .domain import AnswerGrade, QualityId
 from .errors import ContentError
+from .grading import model_of
+from .heuristic import NAME
 from .rubric import qualities
 
 CARD_FILE = "grader_card.json"
+HEURISTIC = NAME
+"""How the heuristic's entry and its grades name their grader."""
 MIN_SCORED = 10
 """Below this many scored answers a QWK says nothing: the card says so instead of showing it."""
 FEW_SCORED = 30
@@ -89,9 +93,21 @@ def load_card() -> Card:
     """
     try:
         text = resources.files("interviewer.content").joinpath(CARD_FILE).read_text(encoding="utf-8")
-        return Card.model_validate(json.loads(text))
-    except (OSError, ValueError) as exc:
+    except OSError as exc:
         raise ContentError(f"{CARD_FILE}: cannot read the grader card: {exc}") from None
+    return load_card_text(text, CARD_FILE)
+
+
+def load_card_text(text: str, source: str) -> Card:
+    """A card from its JSON text.
+
+    Raises:
+        ContentError: the text is not a card, naming ``source``.
+    """
+    try:
+        return Card.model_validate(json.loads(text))
+    except ValueError as exc:
+        raise ContentError(f"{source}: cannot read the grader card: {exc}") from None
 
 
 def entry_for(card: Card, grader: str, templates: str | None) -> CardEntry | None:
@@ -108,8 +124,7 @@ def entry_for(card: Card, grader: str, templates: str | None) -> CardEntry | Non
 def _said_by(entry: CardEntry) -> str:
     if entry.source == HEURISTIC:
         return "the offline heuristic (rules, no model)"
-    model = entry.grader.removeprefix("llm:")
-    return f"recorded replies of {model} with template set {entry.templates}"
+    return f"recorded replies of {model_of(entry.grader)} with template set {entry.templates}"
 
 
 def trust_in(grade: AnswerGrade | None, quality: QualityId) -> Trust:
@@ -126,7 +141,7 @@ def trust(grader: str, templates: str | None, quality: QualityId, card: Card | N
     name = qualities()[quality].name.lower()
     figure = entry.qualities.get(quality) if entry else None
     if entry is None or figure is None or figure.qwk is None:
-        what = "this grader" if grader == HEURISTIC else f"{grader.removeprefix('llm:')} with {templates}"
+        what = "this grader" if grader == HEURISTIC else f"{model_of(grader)} with {templates}"
         return Trust(
             measured=False,
             sentence=(

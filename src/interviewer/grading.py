@@ -70,6 +70,19 @@ class Grader(Protocol):
         ...
 
 
+LLM_PREFIX = "llm:"
+
+
+def grader_name(model: str) -> str:
+    """How grades name a model grader: ``llm:<model id>``."""
+    return LLM_PREFIX + model
+
+
+def model_of(grader: str) -> str:
+    """The model id in a model grader's name."""
+    return grader.removeprefix(LLM_PREFIX)
+
+
 class LLMGrader:
     """Grades through a model with the set's grader templates; checks the result in code.
 
@@ -85,7 +98,7 @@ class LLMGrader:
         self.templates = templates
         self.model = model
         self.budget = budget
-        self.name = f"llm:{model}"
+        self.name = grader_name(model)
 
     def request(self, item: GradingItem) -> LLMRequest:
         """The grading request for an item (the system prompt, the whole rubric, is cached)."""

@@ -32,7 +32,7 @@ def _answer_markdown(answer: AnswerReview, missing: str, limit_minutes: int | No
     if answer.trust:
         lines += ["", "**Where the stakeholder's trust in the AI went**", ""]
         for step in answer.trust:
-            moved = f" ({step.why})" if step.answer else ""
+            moved = step.moved_by
             said = f": \u201c{step.quote}\u201d" if step.quote else ""
             lines.append(f"- {step.when}: {step.label}{moved}{said}")
     lines += ["", "**Grades**", ""]

@@ -19,10 +19,17 @@ from .config import Settings
 from .domain import Usage
 from .errors import BackendError, ConfigError
 from .llm import Completion, LLMRequest, TextStream
-from .redaction import mask_key
-from .retrying import RETRYABLE_STATUS, TIMEOUT_SECONDS, Provider, with_retries
+from .retrying import TIMEOUT_SECONDS, Provider, Wording, backend_error, with_retries
 
 T = TypeVar("T")
+WORDS = Wording(
+    prefix="model request failed",
+    key="OPENAI_API_KEY",
+    rate="rate limited by the server",
+    timeout="no answer within",
+    unreachable="could not reach the model server (network or OPENAI_BASE_URL)",
+    answered="the server answered",
+)
 
 NO_KEY = "not-needed"
 """What the SDK is given when the server needs no key (a local Ollama or vLLM)."""
@@ -46,7 +53,7 @@ class OpenAICompatibleLLM:
     def __init__(self, settings: Settings | None = None, client: openai.OpenAI | None = None) -> None:
         self.settings = settings or Settings.from_env()
         if client is None:
-            if not self.settings.openai_base_url and not self.settings.openai_api_key:
+            if not self.settings.openai_configured:
                 raise ConfigError("the openai backend needs OPENAI_BASE_URL (a local server) or OPENAI_API_KEY")
             if self.settings.model.startswith("claude"):
                 raise ConfigError("set INTERVIEWER_MODEL to a model your OpenAI-compatible server serves")
@@ -136,35 +143,11 @@ class OpenAICompatibleLLM:
         return params
 
     def _with_retries(self, call: Callable[[float], T]) -> T:
-        provider = Provider(
-            label="the model server",
-            error=openai.APIError,
-            status_error=openai.APIStatusError,
-            connection_error=openai.APIConnectionError,
-            why=_why,
-            fail=self._backend_error,
-            text=_error_text,
-        )
+        provider = Provider.for_sdk(openai, "the model server", _why, _error_text, self._backend_error)
         return with_retries(call, provider, self.settings.deadline, self.clock, self.sleep)
 
     def _backend_error(self, exc: openai.APIError, attempts: int = 0) -> BackendError:
-        tries = f" after {attempts + 1} attempts" if attempts else ""
-        retryable = True
-        if isinstance(exc, openai.AuthenticationError):
-            detail, retryable = "the API key was rejected (OPENAI_API_KEY)", False
-        elif isinstance(exc, openai.RateLimitError):
-            detail = f"rate limited by the server{tries}"
-        elif isinstance(exc, openai.APITimeoutError):
-            detail = f"no answer within {TIMEOUT_SECONDS:.0f} s{tries}"
-        elif isinstance(exc, openai.APIConnectionError):
-            detail = f"could not reach the model server (network or OPENAI_BASE_URL){tries}"
-        elif isinstance(exc, openai.APIStatusError):
-            detail = f"the server answered {exc.status_code}: {_error_text(exc)}{tries}"
-            retryable = exc.status_code in RETRYABLE_STATUS
-        else:
-            detail = _error_text(exc)
-        text = mask_key(f"model request failed: {detail}", self.settings.openai_api_key)
-        return BackendError(text, retryable=retryable)
+        return backend_error(openai, WORDS, _error_text, exc, attempts, self.settings.openai_api_key)
 
 
 def _usage(usage: Any) -> Usage:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 from .domain import (
@@ -28,8 +29,12 @@ def fenced(text: str, tag: str = "answer") -> str:
     The angle bracket becomes a look-alike (which grounding folds back), so an answer that types
     ``</answer>`` followed by instructions stays inside its own tags.
     """
-    delimiter = re.compile(rf"<(/?)({re.escape(tag)}\b)", re.IGNORECASE)
-    return delimiter.sub(lambda m: "\u2039" + m.group(1) + m.group(2), text)
+    return _delimiter(tag).sub(lambda m: "\u2039" + m.group(1) + m.group(2), text)
+
+
+@cache
+def _delimiter(tag: str) -> re.Pattern[str]:
+    return re.compile(rf"<(/?)({re.escape(tag)}\b)", re.IGNORECASE)
 
 
 def _focus(config: InterviewConfig) -> list[Quality]:
@@ -119,8 +124,8 @@ def report_user(
 
 
 def job_post_system() -> dict[str, Any]:
-    """Stable for every job post read: the roles and the qualities a post may stress."""
-    return {"roles": _roles(), "qualities": list(all_qualities().values())}
+    """Stable for every job post read: the roles and the qualities a post may stress, as for a report."""
+    return report_system()
 
 
 def job_post_user(post: str) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 from .errors import BackendError
 from .llm import report_status
+from .redaction import mask_key
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,55 @@ class Provider:
     """The error to raise after ``attempts`` retries."""
     text: Callable[[Any], str]
     """The API's own message."""
+
+    @classmethod
+    def for_sdk(
+        cls,
+        sdk: Any,
+        label: str,
+        why: Callable[[Any], str],
+        text: Callable[[Any], str],
+        fail: Callable[[Any, int], BackendError],
+    ) -> Provider:
+        """A provider for an SDK shaped like ``anthropic`` and ``openai`` (both name their errors alike)."""
+        return cls(label, sdk.APIError, sdk.APIStatusError, sdk.APIConnectionError, why, fail, text)
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How one backend words a failed request."""
+
+    prefix: str
+    key: str
+    """The variable holding the key, named when the key is rejected."""
+    rate: str
+    timeout: str
+    unreachable: str
+    answered: str
+    retry_stream_errors: bool = False
+    """Whether a status-200 error (an error event inside a stream) is worth another try."""
+
+
+def backend_error(
+    sdk: Any, words: Wording, text: Callable[[Any], str], exc: Any, attempts: int, key: str | None
+) -> BackendError:
+    """The ``BackendError`` for an SDK error after ``attempts`` retries, worded for the candidate, key masked."""
+    tries = f" after {attempts + 1} attempts" if attempts else ""
+    retryable = True
+    if isinstance(exc, sdk.AuthenticationError):
+        detail, retryable = f"the API key was rejected ({words.key})", False
+    elif isinstance(exc, sdk.RateLimitError):
+        detail = f"{words.rate}{tries}"
+    elif isinstance(exc, sdk.APITimeoutError):
+        detail = f"{words.timeout} {TIMEOUT_SECONDS:.0f} s{tries}"
+    elif isinstance(exc, sdk.APIConnectionError):
+        detail = f"{words.unreachable}{tries}"
+    elif isinstance(exc, sdk.APIStatusError):
+        detail = f"{words.answered} {exc.status_code}: {text(exc)}{tries}"
+        retryable = exc.status_code in RETRYABLE_STATUS or (words.retry_stream_errors and exc.status_code == 200)
+    else:
+        detail = text(exc)
+    return BackendError(mask_key(f"{words.prefix}: {detail}", key), retryable=retryable)
 
 
 def retry_after(headers: Any) -> float | None:

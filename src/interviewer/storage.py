@@ -210,8 +210,8 @@ class Store:
         StorageError: the database cannot be opened or migrated.
     """
 
-    def __init__(self, db: str, owner: str | None = None) -> None:
-        self.owner = owner
+    def __init__(self, db: str) -> None:
+        self.owner: str | None = None
         """Whose history this store reads and writes (the signed-in user); None: one person, no sign-in."""
         self.url = database_url(db)
         self.where = redacted(self.url)

@@ -6,7 +6,7 @@ A checkout runs it through ``streamlit_app.py`` (``make run``); an installed pac
 
 from __future__ import annotations
 
-import os
+from dataclasses import replace
 
 import streamlit as st
 
@@ -48,7 +48,7 @@ def main() -> None:
         base = Settings.from_env()
         from_secrets = secret("ANTHROPIC_API_KEY")
         if not base.api_key and from_secrets:
-            base = Settings.from_env({**os.environ, "ANTHROPIC_API_KEY": str(from_secrets)})
+            base = replace(base, api_key=str(from_secrets))
         store = get_store(base.db).for_owner(signed_in_owner())
     except InterviewerError as exc:
         st.title("AI PM interview coach")

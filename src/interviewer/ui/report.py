@@ -114,7 +114,7 @@ def _trust(answer: AnswerReview) -> None:
     with st.container():
         st.markdown("**Where the stakeholder's trust in the AI went**")
         for step in answer.trust:
-            line = f"{step.when}: **{step.label}**" + (f" ({step.why})" if step.answer else "")
+            line = f"{step.when}: **{step.label}**{step.moved_by}"
             st.markdown(line + (f"  \n*Your words:* {quoted(step.quote)}" if step.quote else ""))
 
 

@@ -22,7 +22,7 @@ from interviewer.header import HeaderSplitter
 from tests.fakes.anthropic_server import FakeAnthropic
 from tests.fakes.claude_script import scripted_claude
 from tests.fakes.keys import fake_key
-from tests.net import free_port
+from tests.net import free_port, served
 
 ROOT = Path(__file__).parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -87,16 +87,8 @@ def _serve(
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("streamlit did not start") from None
-                time.sleep(0.3)
+        if not served(url, process, 60):
+            raise RuntimeError("streamlit did not start")
         yield url
     finally:
         process.terminate()

@@ -6,7 +6,6 @@ import logging
 import os
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +18,7 @@ from interviewer import __version__
 from interviewer.cli import main as cli_main
 from interviewer.logs import configure
 from tests.fakes.keys import fake_key
-from tests.net import free_port
+from tests.net import free_port, served
 
 ROOT = Path(__file__).parents[1]
 
@@ -57,17 +56,9 @@ def _served(command: list[str], env: dict[str, str], cwd: Path) -> Iterator[str]
     port = command[command.index("--server.port") + 1]
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    output = process.stdout.read().decode() if process.stdout else ""
-                    raise AssertionError(f"the app did not start:\n{output}") from None
-                time.sleep(0.3)
+        if not served(url, process, 90):
+            output = process.stdout.read().decode() if process.stdout else ""
+            raise AssertionError(f"the app did not start:\n{output}")
         yield url
     finally:
         process.terminate()

@@ -18,7 +18,7 @@ from .config import Settings
 from .domain import Usage
 from .errors import BackendError, MissingKeyError
 from .llm import Completion, LLMRequest, Message, TextStream
-from .retrying import TIMEOUT_SECONDS, Provider, Wording, backend_error, with_retries
+from .retrying import Provider, Wording, backend_error, client_options, with_retries
 
 T = TypeVar("T")
 WORDS = Wording(
@@ -55,8 +55,7 @@ class AnthropicLLM:
             client = anthropic.Anthropic(
                 api_key=self.settings.api_key,
                 base_url=self.settings.base_url,
-                max_retries=0,
-                timeout=httpx2.Timeout(TIMEOUT_SECONDS, connect=5.0),
+                **client_options(),
             )
         self.client = client
         self.sleep: Callable[[float], None] = time.sleep

@@ -17,6 +17,7 @@ from importlib import resources
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .content_checks import check_patterns, unique_ids
 from .domain import AnswerGrade, PointCheck, QualityGrade, QualityId, Role, StrongPoint
 from .errors import ContentError
 from .grading import Grader, GradingItem, grade_exchange
@@ -107,17 +108,10 @@ def load_drills_text(text: str, source: str = "drills.json") -> list[Drill]:
         drills = _DrillFile.model_validate_json(text).drills
     except ValidationError as exc:
         raise ContentError(f"{source} is not a valid drill bank: {exc}") from exc
-    seen: set[str] = set()
+    unique_ids((d.id for d in drills), source, "drill")
     for drill in drills:
-        if drill.id in seen:
-            raise ContentError(f"{source} repeats drill id {drill.id!r}")
-        seen.add(drill.id)
-        patterns = [p for f in (*drill.defects, *drill.decoys) for p in f.patterns]
-        for pattern in patterns + [p for a in drill.actions for p in a.patterns]:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ContentError(f"{source}: drill {drill.id!r} has a bad pattern {pattern!r}: {exc}") from exc
+        findings = [p for f in (*drill.defects, *drill.decoys) for p in f.patterns]
+        check_patterns([*findings, *(p for a in drill.actions for p in a.patterns)], source, f"drill {drill.id!r}")
     return drills
 
 

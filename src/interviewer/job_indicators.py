@@ -13,6 +13,7 @@ from importlib import resources
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .content_checks import compiled
 from .domain import QualityId, Role
 from .errors import ContentError
 
@@ -76,16 +77,9 @@ class Indicators:
         return any(p.search(sentence) for p in self.ai_names)
 
 
-def _compile(pattern: str, source: str, where: str) -> re.Pattern[str]:
-    try:
-        return re.compile(pattern, re.IGNORECASE)
-    except re.error as exc:
-        raise ContentError(f"{source}: {where}: bad pattern {pattern!r}: {exc}") from exc
-
-
 def _rule(indicator: Indicator, source: str, where: str) -> Rule:
     def many(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
-        return tuple(_compile(p, source, where) for p in patterns)
+        return tuple(compiled(p, source, where, re.IGNORECASE) for p in patterns)
 
     return Rule(
         indicator.why,
@@ -111,7 +105,7 @@ def load_indicators_text(text: str, source: str = "job_indicators.json") -> Indi
     if missing:
         raise ContentError(f"{source} has no indicators for roles: {', '.join(missing)}")
     return Indicators(
-        ai_names=tuple(_compile(p, source, "ai_names") for p in parsed.ai_names),
+        ai_names=tuple(compiled(p, source, "ai_names", re.IGNORECASE) for p in parsed.ai_names),
         ai_work=tuple(_rule(i, source, "ai_work") for i in parsed.ai_work),
         roles={r: tuple(_rule(i, source, f"role {r.value}") for i in parsed.roles[r]) for r in Role},
         focus={q: tuple(_rule(i, source, f"focus {q.value}") for i in rules) for q, rules in parsed.focus.items()},

@@ -25,6 +25,7 @@ from .errors import BackendError, ConfigError, GradingError, JobPostError, Repla
 from .grounding import is_grounded
 from .job_indicators import Indicators, Rule, indicators
 from .llm import LLMRequest, Message, SystemBlock, complete_structured
+from .role_fit import profiles
 from .sentences import split_sentences
 
 if TYPE_CHECKING:
@@ -48,6 +49,8 @@ MIXED_MIN_WEIGHT = 4.0
 """A runner-up with this much evidence and this share of the leader's makes the post read as mixed."""
 MAX_FOCUS = 3
 MIN_FOCUS = 2
+NO_AI_WORK = "A product role with no AI work in it"
+AI_IN_TITLE = "A regular product role with 'AI' in the title"
 MIN_FOCUS_WEIGHT = 1.0
 """A quality is a focus when its sentences weigh this much; below it, only to make up ``MIN_FOCUS``."""
 JOB_POST_MAX_TOKENS = 1024
@@ -227,7 +230,7 @@ def read_offline(text: str) -> JobReading:
     if not described:
         naming = [s for s in sentences if s.names_ai][:3]
         if not naming:
-            return JobReading(role=None, confidence=0.0, summary="A product role with no AI work in it", **base)
+            return JobReading(role=None, confidence=0.0, summary=NO_AI_WORK, **base)
         evidence = [
             JobEvidence(
                 quote=_quote(s.text, _ai_name(s.text, rules)),
@@ -236,11 +239,7 @@ def read_offline(text: str) -> JobReading:
             )
             for s in naming
         ]
-        summary = (
-            "A regular product role with 'AI' in the title"
-            if naming[0].in_title
-            else "A regular product role: 'AI' appears only as a buzzword"
-        )
+        summary = AI_IN_TITLE if naming[0].in_title else "A regular product role: 'AI' appears only as a buzzword"
         return JobReading(role=None, confidence=0.0, evidence=evidence, ai_in_name_only=True, summary=summary, **base)
     total = sum(scores.values())
     if scores[first] < MIN_ROLE_WEIGHT:
@@ -274,8 +273,6 @@ def read_offline(text: str) -> JobReading:
 
 def _leans_on(role: Role) -> list[QualityId]:
     """The qualities a role leans on most (from the role profiles), for a post too terse to show its own."""
-    from .role_fit import profiles
-
     leans = profiles()[role].leans_on
     return sorted(leans, key=lambda q: -leans[q])
 
@@ -378,9 +375,9 @@ def _model_reading(post: str, backend: Backend, budget: int) -> JobReading:
     if role is not None:
         summary = _summary(role, mixed, confidence)
     elif output.ai_in_name_only:
-        summary = "A regular product role with 'AI' in the title"
+        summary = AI_IN_TITLE
     else:
-        summary = "A product role with no AI work in it"
+        summary = NO_AI_WORK
     return JobReading(
         role=role,
         confidence=confidence,

@@ -19,7 +19,7 @@ from .config import Settings
 from .domain import Usage
 from .errors import BackendError, ConfigError
 from .llm import Completion, LLMRequest, TextStream
-from .retrying import TIMEOUT_SECONDS, Provider, Wording, backend_error, with_retries
+from .retrying import Provider, Wording, backend_error, client_options, with_retries
 
 T = TypeVar("T")
 WORDS = Wording(
@@ -60,8 +60,7 @@ class OpenAICompatibleLLM:
             client = openai.OpenAI(
                 api_key=self.settings.openai_api_key or NO_KEY,
                 base_url=self.settings.openai_base_url,
-                max_retries=0,
-                timeout=httpx2.Timeout(TIMEOUT_SECONDS, connect=5.0),
+                **client_options(),
             )
         self.client = client
         self.sleep: Callable[[float], None] = time.sleep

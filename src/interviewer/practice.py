@@ -60,7 +60,7 @@ def practise_question(
     cleaned, notice = clean_answer(answer)
     grade = grade_exchange(backend.grader, GradingItem.from_question(question, [cleaned]))
     attempt = _new(AttemptKind.QUESTION, question.id, cleaned, grade, None, seconds, backend, notice)
-    _store(store, attempt, {"grade": grade.model_dump(mode="json")})
+    _store(store, attempt)
     return attempt
 
 
@@ -77,7 +77,7 @@ def practise_drill(
     cleaned, notice = clean_answer(answer)
     result = grade_drill(backend.grader, drill, [cleaned])
     attempt = _new(AttemptKind.DRILL, drill.id, cleaned, result.grade, result, seconds, backend, notice)
-    _store(store, attempt, {"drill": result.model_dump(mode="json")})
+    _store(store, attempt)
     return attempt
 
 
@@ -105,9 +105,15 @@ def _new(
     )
 
 
-def _store(store: Store | None, attempt: Attempt, result: dict[str, object]) -> None:
+def _store(store: Store | None, attempt: Attempt) -> None:
+    """Keep an attempt: a drill's whole result (its grade inside), or a question's grade (as ``_from_row`` reads)."""
     if store is None:
         return
+    result = (
+        {"drill": attempt.drill.model_dump(mode="json")}
+        if attempt.drill
+        else {"grade": attempt.grade.model_dump(mode="json") if attempt.grade else None}
+    )
     store.save_attempt(
         AttemptRow(
             id=attempt.id,
@@ -188,7 +194,6 @@ class Comparison(BaseModel):
     """Strong-answer points (or a drill's defects and actions) the later attempt covers and the earlier did not."""
     lost: list[str]
     """Points the earlier attempt covered and the later does not."""
-    kept: list[str]
 
 
 def compare(before: Attempt, after: Attempt) -> Comparison:
@@ -215,5 +220,4 @@ def compare(before: Attempt, after: Attempt) -> Comparison:
         levels=levels,
         newly_covered=[p for p in order if p in now and p not in was],
         lost=[p for p in order if p in was and p not in now],
-        kept=[p for p in order if p in was and p in now],
     )

@@ -9,6 +9,7 @@ from importlib import resources
 
 from pydantic import BaseModel, ValidationError
 
+from .content_checks import unique_ids
 from .domain import Difficulty, Format, InterviewConfig, QualityId, Question
 from .errors import ContentError
 
@@ -29,11 +30,7 @@ def load_questions_text(text: str, source: str = "questions.json") -> list[Quest
         parsed = _QuestionFile.model_validate_json(text)
     except ValidationError as exc:
         raise ContentError(f"{source} is not a valid question bank: {exc}") from exc
-    seen: set[str] = set()
-    for q in parsed.questions:
-        if q.id in seen:
-            raise ContentError(f"{source} repeats question id {q.id!r}")
-        seen.add(q.id)
+    unique_ids((q.id for q in parsed.questions), source, "question")
     return parsed.questions
 
 

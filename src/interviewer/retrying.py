@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import httpx2
+
 from .errors import BackendError
 from .llm import report_status
 from .redaction import mask_key
@@ -97,6 +99,11 @@ def backend_error(
     else:
         detail = text(exc)
     return BackendError(mask_key(f"{words.prefix}: {detail}", key), retryable=retryable)
+
+
+def client_options() -> dict[str, Any]:
+    """How both SDK clients are built: no retries of their own (these are), one attempt's timeout."""
+    return {"max_retries": 0, "timeout": httpx2.Timeout(TIMEOUT_SECONDS, connect=5.0)}
 
 
 def retry_after(headers: Any) -> float | None:

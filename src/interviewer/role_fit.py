@@ -16,6 +16,7 @@ from importlib import resources
 
 from pydantic import BaseModel, ValidationError
 
+from .content_checks import check_patterns
 from .domain import ROLE_TITLES, AnswerReview, QualityId, QualitySummary, Role, RoleEvidence, RoleFit, Signal
 from .errors import ContentError
 from .sentences import read_answer
@@ -54,12 +55,7 @@ def load_roles_text(text: str, source: str = "roles.json") -> dict[Role, RolePro
     if missing:
         raise ContentError(f"{source} lacks roles: {', '.join(sorted(missing))}")
     for profile in parsed.roles:
-        for signal in profile.signals:
-            for pattern in signal.patterns:
-                try:
-                    re.compile(pattern)
-                except re.error as exc:
-                    raise ContentError(f"{source}: role {profile.id.value}: bad pattern {pattern!r}: {exc}") from exc
+        check_patterns((p for s in profile.signals for p in s.patterns), source, f"role {profile.id.value}")
     return by_id
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ..domain import AnswerGrade, QualityGrade
+from ..domain import AnswerGrade, PointCheck, QualityGrade
 from ..export import shown_score
 from ..grader_card import trust_in
 from ..rubric import qualities
@@ -21,6 +21,20 @@ def grade_block(grade: QualityGrade, made_by: AnswerGrade | None, main: bool = F
         st.markdown(f"> {quoted(quote)}")
     st.caption(plain(grade.rationale))
     st.markdown(f"*To improve:* {plain(grade.improvement)}")
+
+
+OFFLINE_CHECK = "Checked offline by matching phrases: a point you made in other words may show as not found."
+
+
+def checklist_block(points: list[PointCheck], missing: str = "", caption: str | None = None) -> None:
+    """What a strong answer contains, each point ticked with the candidate's sentence or marked ``missing``."""
+    if not points:
+        return
+    st.markdown("**What a strong answer to this question contains**")
+    if caption:
+        st.caption(caption)
+    for point in points:
+        point_line(point.point, point.evidence if point.covered else None, missing)
 
 
 def point_line(point: str, evidence: str | None, missing: str = "") -> None:

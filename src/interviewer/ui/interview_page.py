@@ -64,7 +64,7 @@ def _countdown(asked_at: datetime, minutes: int) -> None:
     def tick() -> None:
         left = seconds_left(asked_at, minutes)
         if left > 0:
-            st.caption(f"Time left for this answer: **{clock(left)}** of {minutes}:00")
+            st.caption(f"Time left for this answer: **{clock(left)}** of {clock(minutes * 60)}")
         else:
             st.warning(
                 "Time is up. Finish your sentence and send it: nothing you typed is lost, "

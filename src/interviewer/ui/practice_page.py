@@ -16,12 +16,11 @@ from ..practice import Attempt, AttemptKind, compare, history, practise_drill, p
 from ..questions import by_id
 from ..rubric import qualities
 from ..storage import Store
-from .grade_view import grade_block, point_line
+from .grade_view import checklist_block, grade_block, point_line
 from .messages import explain
-from .session import close_on_screen
+from .session import PRACTISE, close_on_screen, open_practice
 from .text import COVERED, MISSING, plain, quoted
 
-PRACTISE = "practise"
 """The query parameter naming what is practised: ``question:ID`` or ``drill:ID``."""
 
 
@@ -37,13 +36,6 @@ def practice_target() -> Question | Drill | None:
     except (ValueError, InterviewerError):
         st.error("There is nothing to practise at that address: no such question or drill.")
         return None
-
-
-def open_practice(kind: AttemptKind, item_id: str) -> None:
-    """Go to the practice page for an item (the URL keeps it across a refresh)."""
-    st.query_params.clear()
-    st.query_params[PRACTISE] = f"{kind.value}:{item_id}"
-    st.rerun()
 
 
 def plan_view(store: Store, role: Role) -> None:
@@ -209,11 +201,8 @@ def _drill_result(result: DrillResult) -> None:
 
 
 def _checklist(attempt: Attempt) -> None:
-    if not attempt.grade or not attempt.grade.checklist:
-        return
-    st.markdown("**What a strong answer to this question contains**")
-    for point in attempt.grade.checklist:
-        point_line(point.point, point.evidence if point.covered else None)
+    if attempt.grade:
+        checklist_block(attempt.grade.checklist)
 
 
 def _beside(before: Attempt, after: Attempt, number: int) -> None:
@@ -221,7 +210,7 @@ def _beside(before: Attempt, after: Attempt, number: int) -> None:
     change = compare(before, after)
     for level in change.levels:
         name = qualities()[level.quality].name
-        arrow = {"up": " (up)", "down": " (down)", "same": " (same)"}.get(level.moved, "")
+        arrow = f" ({level.moved})" if level.moved else ""
         st.markdown(f"**{name}: {shown_score(level.before)} then {shown_score(level.after)}{arrow}**")
         left, right = st.columns(2)
         with left:

@@ -11,8 +11,8 @@ from ..practice import AttemptKind
 from ..reporting import asked_in
 from ..rubric import qualities
 from ..timing import time_taken
-from .grade_view import grade_block, point_line
-from .practice_page import open_practice
+from .grade_view import OFFLINE_CHECK, checklist_block, grade_block
+from .session import open_practice
 from .text import plain, quoted
 
 HEURISTIC_BANNER = (
@@ -94,15 +94,8 @@ def _answer(answer: AnswerReview, report: Report) -> None:
             graded = shown_score(main.score if main else None)
             name = qualities()[answer.primary].name
             st.markdown(f"You rated yourself **{answer.self_rating} / 4** on {name}; the grade is **{graded}**.")
-        if answer.checklist:
-            st.markdown("**What a strong answer to this question contains**")
-            if report.heuristic:
-                st.caption(
-                    "Checked offline by matching phrases: a point you made in other words may show as not found."
-                )
-            missing = "not found in your answer" if report.heuristic else "missing"
-            for point in answer.checklist:
-                point_line(point.point, point.evidence if point.covered else None, f" *({missing})*")
+        missing = "not found in your answer" if report.heuristic else "missing"
+        checklist_block(answer.checklist, f" *({missing})*", OFFLINE_CHECK if report.heuristic else None)
         if st.button("Practise this question again", key=f"again-{report.session_id}-{answer.question_id}"):
             open_practice(AttemptKind.QUESTION, answer.question_id)
         if answer.question_id == report.narrative.rewrite_question_id and report.narrative.stronger_answer:

@@ -8,6 +8,7 @@ from .. import coach
 from ..config import Settings
 from ..errors import InterviewerError
 from ..interview import Interview
+from ..practice import AttemptKind
 from ..storage import Store
 from ..turns import TurnStream
 from .messages import STALE, explain
@@ -19,6 +20,17 @@ BUFFERS = "reply-buffers"
 ERROR = "error"
 NOTICE = "notice"
 UNSAVED = "unsaved"
+
+
+PRACTISE = "practise"
+"""The query parameter naming the item the practice page is open on."""
+
+
+def open_practice(kind: AttemptKind, item_id: str) -> None:
+    """Go to the practice page for an item (the URL keeps it across a refresh)."""
+    st.query_params.clear()
+    st.query_params[PRACTISE] = f"{kind.value}:{item_id}"
+    st.rerun()
 
 
 def current_interview(settings: Settings, store: Store) -> Interview | None:
